@@ -1,0 +1,193 @@
+"""Configuration: ``feedlib.toml`` or ``[tool.feedlib]`` in ``pyproject.toml``.
+
+Unknown keys are errors, so a typo never passes silently. Relative paths are
+relative to the file they are written in.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .dates import zone
+from .entries import DEFAULT_LIMIT
+from .errors import ConfigError
+from .formats import FORMATS
+from .model import DEFAULT_PERMALINK, Site
+from .posts import parse_authors
+from .render import markdown_renderer
+
+__all__ = ["CONFIG_NAME", "BuildOptions", "Config", "config_from_mapping", "find_config", "load_config"]
+
+#: The file ``feedlib build`` reads from the current folder.
+CONFIG_NAME = "feedlib.toml"
+
+_SITE_KEYS = {"url", "title", "description", "author", "language", "timezone"}
+_BUILD_KEYS = {"posts", "out", "formats", "limit", "permalink", "summary_length", "markdown_extensions"}
+_TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """Where posts are read from and which feeds are written where.
+
+    ``limit`` is the number of entries per feed; ``None`` means every post.
+    """
+
+    posts: Path = Path("posts")
+    out: Path = Path("public")
+    formats: tuple[str, ...] = ("atom", "rss")
+    limit: int | None = DEFAULT_LIMIT
+
+
+@dataclass(frozen=True)
+class Config:
+    """A site and its build options, and the file they came from (if any)."""
+
+    site: Site
+    build: BuildOptions
+    path: Path | None = None
+
+
+class _Table:
+    """One TOML table, checked key by key with errors naming the file."""
+
+    def __init__(self, data: object, name: str, allowed: set[str], source: Path | None) -> None:
+        self.name = name
+        self.source = source
+        if not isinstance(data, Mapping):
+            raise self.error(f"[{name}] must be a table")
+        unknown = sorted(set(data) - allowed)
+        if unknown:
+            raise self.error(f"unknown key {name}.{unknown[0]} (known: {', '.join(sorted(allowed))})")
+        self.data: Mapping[str, Any] = data
+
+    def error(self, message: str) -> ConfigError:
+        return ConfigError(message, self.source)
+
+    def text(self, key: str, default: str | None = None) -> str | None:
+        value = self.data.get(key, default)
+        if value is not None and not isinstance(value, str):
+            raise self.error(f"{self.name}.{key} must be a string, got {value!r}")
+        return value
+
+    def integer(self, key: str, default: int, minimum: int) -> int:
+        value = self.data.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise self.error(f"{self.name}.{key} must be a whole number of at least {minimum}, got {value!r}")
+        return value
+
+    def strings(self, key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+        value = self.data.get(key, list(default))
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise self.error(f"{self.name}.{key} must be a list of strings, got {value!r}")
+        return tuple(value)
+
+    def path(self, key: str, default: str) -> Path:
+        value = Path(self.text(key, default) or default)
+        return value if value.is_absolute() or self.source is None else self.source.parent / value
+
+
+def check_site_url(url: str) -> str:
+    """``url`` if it is an absolute http(s) URL with a host; :class:`ValueError` otherwise."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"site.url must be an absolute http(s) URL, got {url!r}")
+    if not url.isascii():
+        raise ValueError(f"site.url must be ASCII (percent-encode the path, punycode the host): {url!r}")
+    return url
+
+
+def _site(table: _Table, build: _Table) -> Site:
+    url, title = table.text("url"), table.text("title")
+    if not url:
+        raise table.error('site.url is required, e.g. url = "https://example.com/blog/"')
+    if not title:
+        raise table.error("site.title is required")
+    timezone = table.text("timezone", "UTC") or "UTC"
+    extensions = build.strings("markdown_extensions", ("extra",))
+    try:
+        check_site_url(url)
+        zone(timezone)
+        authors = parse_authors(table.data.get("author"))
+    except ValueError as error:
+        raise table.error(str(error)) from None
+    markdown_renderer(extensions)
+    return Site(
+        url=url,
+        title=title,
+        description=table.text("description", "") or "",
+        authors=authors,
+        language=table.text("language"),
+        timezone=timezone,
+        permalink=build.text("permalink", DEFAULT_PERMALINK) or DEFAULT_PERMALINK,
+        summary_length=build.integer("summary_length", 300, 2),
+        markdown_extensions=extensions,
+    )
+
+
+def _build_options(table: _Table) -> BuildOptions:
+    formats = table.strings("formats", ("atom", "rss"))
+    unknown = [name for name in formats if name not in FORMATS]
+    if unknown or not formats:
+        raise table.error(f"build.formats: unknown format {unknown} (known: {', '.join(FORMATS)})")
+    limit = table.integer("limit", DEFAULT_LIMIT, 0)
+    return BuildOptions(
+        posts=table.path("posts", "posts"),
+        out=table.path("out", "public"),
+        formats=tuple(dict.fromkeys(formats)),
+        limit=limit or None,
+    )
+
+
+def config_from_mapping(data: Mapping[str, Any], source: Path | None = None) -> Config:
+    """A :class:`Config` from parsed TOML (the ``[site]`` and ``[build]`` tables)."""
+    top = _Table(data, "feedlib", {"site", "build"}, source)
+    build = _Table(top.data.get("build", {}), "build", _BUILD_KEYS, source)
+    site = _Table(top.data.get("site"), "site", _SITE_KEYS, source) if "site" in top.data else None
+    if site is None:
+        raise top.error("a [site] table with url and title is required")
+    return Config(site=_site(site, build), build=_build_options(build), path=source)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as file:
+            return tomllib.load(file)
+    except OSError as error:
+        raise ConfigError(f"cannot read: {error.strerror or error}", path) from None
+    except UnicodeDecodeError:
+        raise ConfigError("not valid UTF-8", path) from None
+    except tomllib.TOMLDecodeError as error:
+        match = _TOML_LINE.search(str(error))
+        message = _TOML_LINE.sub("", str(error)).strip()
+        raise ConfigError(f"invalid TOML: {message}", path, int(match.group(1)) if match else None) from None
+
+
+def find_config(folder: Path | str = ".") -> Path:
+    """``feedlib.toml`` in ``folder``, else a ``pyproject.toml`` there with ``[tool.feedlib]``."""
+    folder = Path(folder)
+    candidate = folder / CONFIG_NAME
+    if candidate.is_file():
+        return candidate
+    pyproject = folder / "pyproject.toml"
+    if pyproject.is_file() and "feedlib" in _read_toml(pyproject).get("tool", {}):
+        return pyproject
+    raise ConfigError(f"no {CONFIG_NAME} here: create one (see the README) or pass --config FILE", folder)
+
+
+def load_config(path: Path | str | None = None) -> Config:
+    """Read a configuration file; without ``path``, the one :func:`find_config` finds."""
+    path = Path(path) if path is not None else find_config()
+    data = _read_toml(path)
+    if path.name == "pyproject.toml":
+        tool = data.get("tool", {})
+        if "feedlib" not in tool:
+            raise ConfigError("no [tool.feedlib] table", path)
+        data = tool["feedlib"]
+    return config_from_mapping(data, path)

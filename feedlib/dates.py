@@ -1,0 +1,99 @@
+"""Reading post dates the way Jekyll does, without ever consulting the clock."""
+
+from __future__ import annotations
+
+import functools
+import re
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dateutil import parser as dateparser
+
+__all__ = ["date_from_filename", "parse_date", "zone"]
+
+# Two fixed, different defaults: a string that leaves a field out would take it
+# from the default, so comparing both results finds incomplete dates without
+# letting today's date leak in the way dateutil's own default would.
+_DEFAULTS = (datetime(2001, 1, 1, 0, 0, 0), datetime(2002, 2, 2, 0, 0, 0))
+_FILENAME_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
+_MIN_YEAR, _MAX_YEAR = 1000, 9999
+
+
+@functools.lru_cache(maxsize=64)
+def zone(name: str) -> tzinfo:
+    """The IANA timezone called ``name``; :class:`ValueError` if there is none."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"unknown timezone {name!r}") from error
+
+
+def _fixed_offset(moment: datetime) -> datetime:
+    offset = moment.utcoffset()
+    if offset is None or isinstance(moment.tzinfo, ZoneInfo):
+        return moment
+    return moment.replace(tzinfo=timezone(offset))
+
+
+def _parse_string(text: str) -> datetime:
+    try:
+        first, second = (dateparser.parse(text, default=d) for d in _DEFAULTS)
+    except (ValueError, OverflowError) as error:
+        raise ValueError(f"cannot read {text!r} as a date") from error
+    if first.date() != second.date():
+        raise ValueError(f"{text!r} is not a complete date (year, month and day)")
+    return first
+
+
+def _check_range(moment: datetime) -> datetime:
+    try:
+        year = moment.astimezone(UTC).year
+    except OverflowError:
+        year = moment.year
+    if not _MIN_YEAR <= year <= _MAX_YEAR or not _MIN_YEAR <= moment.year <= _MAX_YEAR:
+        raise ValueError(f"the year must be between {_MIN_YEAR} and {_MAX_YEAR}")
+    return moment
+
+
+def parse_date(value: object, tz: tzinfo) -> datetime:
+    """A timezone-aware datetime from a front-matter value.
+
+    Accepts a YAML date (midnight in ``tz``), a YAML datetime (naive ones are
+    in ``tz``), or a string in any form Jekyll accepts, such as
+    ``2025-10-08 08:40:48 +0000``, ISO 8601 or ``2025-10-08``. Raises
+    :class:`ValueError` with a message fit for a user otherwise.
+
+    >>> parse_date("2025-10-08 08:40:48 +0000", timezone.utc).isoformat()
+    '2025-10-08T08:40:48+00:00'
+    >>> parse_date("2025-10-08", ZoneInfo("Asia/Tokyo")).isoformat()
+    '2025-10-08T00:00:00+09:00'
+    """
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime.combine(value, time())
+    elif isinstance(value, str) and value.strip():
+        moment = _parse_string(value.strip())
+    else:
+        raise ValueError(f"expected a date such as 2025-10-08 08:40:48 +0000, got {value!r}")
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        moment = moment.replace(tzinfo=tz)
+    offset = moment.utcoffset()
+    if offset is not None and abs(offset) >= timedelta(hours=24):
+        raise ValueError(f"the offset of {value!r} is not a valid UTC offset")
+    return _check_range(_fixed_offset(moment))
+
+
+def date_from_filename(stem: str, tz: tzinfo) -> tuple[datetime | None, str]:
+    """Split a Jekyll file name ``YYYY-MM-DD-slug`` into its date and slug.
+
+    Names without that prefix give ``(None, stem)``.
+    """
+    match = _FILENAME_DATE.match(stem)
+    if match is None:
+        return None, stem
+    year, month, day, slug = match.groups()
+    try:
+        return datetime(int(year), int(month), int(day), tzinfo=tz), slug
+    except ValueError:
+        return None, stem

@@ -1,0 +1,63 @@
+"""The exceptions feedlib raises: one hierarchy rooted at :class:`FeedlibError`.
+
+Every message a user sees names the file it is about, and the line where the
+input format gives one, in the form ``PATH[:LINE]: message``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = ["ConfigError", "FeedlibError", "PostError", "PostErrors", "PublishError"]
+
+
+class FeedlibError(Exception):
+    """Base class of every error feedlib raises on purpose."""
+
+
+def _located(path: Path | str | None, line: int | None, message: str) -> str:
+    if path is None:
+        return message
+    where = f"{path}:{line}" if line is not None else f"{path}"
+    return f"{where}: {message}"
+
+
+class PostError(FeedlibError):
+    """A post that cannot be turned into a feed entry.
+
+    ``line`` is the 1-based line in the file, where the format tells it.
+    """
+
+    def __init__(self, path: Path | str, message: str, line: int | None = None) -> None:
+        self.path = Path(path)
+        self.line = line
+        self.message = message
+        super().__init__(_located(path, line, message))
+
+
+class PostErrors(FeedlibError):
+    """Several invalid posts, reported together so a user can fix them in one go."""
+
+    def __init__(self, errors: Sequence[PostError]) -> None:
+        self.errors = tuple(errors)
+        super().__init__("\n".join(str(error) for error in self.errors))
+
+
+class ConfigError(FeedlibError):
+    """A configuration file, option or setting that feedlib cannot use."""
+
+    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None) -> None:
+        self.path = Path(path) if path is not None else None
+        self.line = line
+        self.message = message
+        super().__init__(_located(path, line, message))
+
+
+class PublishError(FeedlibError):
+    """A feed file that could not be written; what was published before is kept."""
+
+    def __init__(self, path: Path | str, message: str) -> None:
+        self.path = Path(path)
+        self.message = message
+        super().__init__(_located(path, None, message))

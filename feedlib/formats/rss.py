@@ -1,0 +1,42 @@
+"""RSS 2.0: https://www.rssboard.org/rss-specification
+
+Full HTML goes in ``content:encoded`` (https://web.resource.org/rss/1.0/modules/content/),
+authors in ``dc:creator`` (RSS's own ``<author>`` must be an e-mail address).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..model import Entry, Site
+from ._feedgen import new_generator
+
+__all__ = ["FILENAME", "MEDIA_TYPE", "render"]
+
+FILENAME = "rss.xml"
+MEDIA_TYPE = "application/rss+xml"
+
+
+def render(site: Site, entries: Sequence[Entry], self_url: str) -> bytes:
+    """The RSS 2.0 document for ``entries`` (in the order given), as UTF-8 bytes.
+
+    ``self_url`` is the absolute URL the document will be served at.
+    """
+    generator = new_generator(site, entries, self_url, MEDIA_TYPE)
+    generator.description(site.description or site.title)
+    generator.load_extension("dc", atom=False, rss=True)
+    for entry in entries:
+        item = generator.add_entry(order="append")
+        item.title(entry.title)
+        item.link(href=entry.url)
+        item.guid(entry.id, permalink=entry.id == entry.url)
+        item.pubDate(entry.published)
+        if entry.summary:
+            item.summary(entry.summary)
+        if entry.content_html:
+            item.content(entry.content_html, type="html")
+        item.dc.dc_creator([author.name for author in entry.authors])
+        for term in entry.categories:
+            item.category(term=term)
+    result: bytes = generator.rss_str(pretty=True, encoding="UTF-8")
+    return result

@@ -1,0 +1,105 @@
+"""The data model: what a site is, what a post file says, what a feed shows.
+
+Frozen dataclasses built from the standard library only, so every later stage
+of the pipeline (``posts → entries → formats → publish``) can rely on them
+without importing anything else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+__all__ = [
+    "DEFAULT_PERMALINK",
+    "Author",
+    "Entry",
+    "Post",
+    "Site",
+]
+
+#: jekyll-feed's and Jekyll's default (the ``date`` permalink style).
+DEFAULT_PERMALINK = "/:categories/:year/:month/:day/:title.html"
+
+
+@dataclass(frozen=True)
+class Author:
+    """A person: a name, with an e-mail address and a web page if known."""
+
+    name: str
+    email: str | None = None
+    uri: str | None = None
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything about a site that decides what its feeds say.
+
+    ``url`` is the absolute URL the site is served at, with or without a path
+    (``https://example.com/blog/``); permalinks and feed URLs are relative to it.
+    Times written without an offset are read in ``timezone`` (an IANA name).
+    """
+
+    url: str
+    title: str
+    description: str = ""
+    authors: tuple[Author, ...] = ()
+    language: str | None = None
+    timezone: str = "UTC"
+    permalink: str = DEFAULT_PERMALINK
+    summary_length: int = 300
+    markdown_extensions: tuple[str, ...] = ("extra",)
+
+    @property
+    def base_url(self) -> str:
+        """The site URL with exactly one trailing slash."""
+        return self.url.rstrip("/") + "/"
+
+
+def _frozen_mapping(data: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
+    return MappingProxyType(dict(data or {}))
+
+
+@dataclass(frozen=True)
+class Post:
+    """What one post file says, checked and typed, before anything is rendered.
+
+    ``date`` and ``updated`` are timezone-aware. ``body`` is the raw Markdown.
+    ``front_matter`` keeps every key of the file, for callers that need more
+    than feedlib reads.
+    """
+
+    path: Path
+    title: str
+    date: datetime
+    updated: datetime
+    slug: str
+    body: str
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    authors: tuple[Author, ...] = ()
+    excerpt: str | None = None
+    permalink: str | None = None
+    id: str | None = None
+    draft: bool = False
+    front_matter: Mapping[str, Any] = field(default_factory=_frozen_mapping, compare=False)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a feed shows for one post: absolute URL and id, HTML and a summary."""
+
+    id: str
+    url: str
+    title: str
+    published: datetime
+    updated: datetime
+    authors: tuple[Author, ...]
+    categories: tuple[str, ...]
+    summary: str
+    content_html: str
+    source: Path

@@ -1,0 +1,294 @@
+"""Reading post files: bytes → text → front matter → :class:`~feedlib.model.Post`.
+
+Reading is cheap on purpose: nothing is rendered here, so a feed of the newest
+twenty posts never pays for Markdown in the rest of the archive.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from datetime import date, datetime, tzinfo
+from pathlib import Path
+from typing import Any
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from .dates import date_from_filename, parse_date, zone
+from .errors import ConfigError, PostError, PostErrors
+from .model import Author, Post, Site
+from .text import collapse_whitespace, scalar_text, strip_xml_illegal
+
+__all__ = ["POST_SUFFIXES", "find_post_files", "load_post", "load_posts", "parse_authors"]
+
+#: File name endings read as posts.
+POST_SUFFIXES = (".md", ".markdown", ".txt")
+
+_BOM = b"\xef\xbb\xbf"
+_HANDLER = YAMLHandler()
+_EMAIL = re.compile(r"^[^@\s<>()\[\]\\,;:\"]+@[^@\s<>()\[\]\\,;:\"]+\.[^@\s<>()\[\]\\,;:\".]+$")
+_SCALARS = (str, int, float, bool, date, datetime)
+
+Scalar = str | int | float | bool | date | datetime
+
+
+class _FrontMatter:
+    """The parsed front matter of one file, with line numbers for its keys."""
+
+    def __init__(self, path: Path, data: Mapping[Any, Any], text: str, first_line: int) -> None:
+        self.path = path
+        self.data = data
+        self._lines = text.split("\n")
+        self._first_line = first_line
+
+    def line_of(self, key: str) -> int | None:
+        pattern = re.compile(rf"^(['\"]?){re.escape(key)}\1\s*:")
+        for number, line in enumerate(self._lines):
+            if pattern.match(line):
+                return self._first_line + number
+        return None
+
+    def error(self, key: str, message: str) -> PostError:
+        return PostError(self.path, f"{key}: {message}", self.line_of(key))
+
+    def first(self, *keys: str) -> tuple[str, Any] | None:
+        """The first of ``keys`` present with a value that is not empty."""
+        for key in keys:
+            value = self.data.get(key)
+            if value is not None and value != "":
+                return key, value
+        return None
+
+    def scalar(self, *keys: str) -> str | None:
+        found = self.first(*keys)
+        if found is None:
+            return None
+        key, value = found
+        if not isinstance(value, _SCALARS):
+            raise self.error(key, f"expected text, got a {_kind(value)}")
+        return scalar_text(value)
+
+    def flag(self, key: str) -> bool | None:
+        value = self.data.get(key)
+        if value is None or isinstance(value, bool):
+            return value
+        raise self.error(key, f"expected true or false, got {value!r}")
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, Mapping):
+        return "mapping"
+    if isinstance(value, list):
+        return "list"
+    return type(value).__name__
+
+
+def _decode(path: Path, raw: bytes) -> str:
+    skipped = len(_BOM) if raw.startswith(_BOM) else 0
+    try:
+        text = raw[skipped:].decode("utf-8")
+    except UnicodeDecodeError as error:
+        offset = skipped + error.start
+        line = raw.count(b"\n", 0, offset) + 1
+        raise PostError(
+            path,
+            f"not valid UTF-8: byte 0x{raw[offset]:02x} at byte offset {offset}; save the file as UTF-8",
+            line,
+        ) from None
+    return strip_xml_illegal(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _split(path: Path, text: str) -> tuple[_FrontMatter, str]:
+    assert _HANDLER.FM_BOUNDARY is not None
+    if not _HANDLER.detect(text):
+        raise PostError(path, "no front matter: a post starts with a '---' line, then YAML, then '---'", 1)
+    opening, closing = None, None
+    for match in _HANDLER.FM_BOUNDARY.finditer(text):
+        if opening is None:
+            opening = match
+        else:
+            closing = match
+            break
+    assert opening is not None
+    if closing is None:
+        raise PostError(path, "front matter is not closed: add a '---' line after it", 1)
+    fm_text = text[opening.end() : closing.start()]
+    first_line = text.count("\n", 0, opening.end()) + 1
+    try:
+        data = _HANDLER.load(fm_text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = first_line + mark.line if mark is not None else None
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise PostError(path, f"invalid YAML front matter: {problem}", line) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, Mapping):
+        raise PostError(
+            path, f"front matter must be a mapping of keys to values, not a {_kind(data)}", first_line
+        )
+    body = text[closing.end() :].lstrip("\n")
+    return _FrontMatter(path, data, fm_text, first_line), body
+
+
+def _terms(fm: _FrontMatter, *keys: str) -> tuple[str, ...]:
+    """Categories or tags: lists of scalars, or strings split like Jekyll."""
+    terms: list[str] = []
+    for key in keys:
+        value = fm.data.get(key)
+        if value is None:
+            continue
+        if isinstance(value, str):
+            parts = value.split(",") if "," in value else value.split()
+        elif isinstance(value, list):
+            parts = []
+            for item in value:
+                if item is None:
+                    continue
+                if not isinstance(item, _SCALARS):
+                    raise fm.error(key, f"expected a list of names, found a {_kind(item)} in it")
+                parts.append(scalar_text(item))
+        elif isinstance(value, _SCALARS):
+            parts = [scalar_text(value)]
+        else:
+            raise fm.error(key, f"expected a list or a comma-separated string, got a {_kind(value)}")
+        terms.extend(part.strip() for part in parts)
+    return tuple(dict.fromkeys(term for term in terms if term))
+
+
+def _author(value: object) -> Author:
+    if isinstance(value, str):
+        if not value.strip():
+            raise ValueError("an author needs a name")
+        return Author(value.strip())
+    if not isinstance(value, Mapping):
+        raise ValueError(f"expected a name or a mapping with name, email and uri, got a {_kind(value)}")
+    fields: dict[str, str | None] = {}
+    for key in ("name", "email", "uri"):
+        item = value.get(key)
+        if item is not None and not isinstance(item, str):
+            raise ValueError(f"{key} must be text, got {item!r}")
+        fields[key] = item.strip() if item else None
+    name, email, uri = fields["name"], fields["email"], fields["uri"]
+    if not name:
+        raise ValueError("an author mapping needs a name")
+    if email is not None and not _EMAIL.match(email):
+        raise ValueError(f"{email!r} is not an e-mail address")
+    if uri is not None and not re.match(r"^https?://[^\s/]+", uri):
+        raise ValueError(f"uri {uri!r} must be an absolute http(s) URL")
+    return Author(name, email, uri)
+
+
+def parse_authors(value: object) -> tuple[Author, ...]:
+    """Authors from a name, a ``{name, email, uri}`` mapping, or a list of either.
+
+    Raises :class:`ValueError` with a message fit for a user.
+    """
+    items = value if isinstance(value, list) else [value]
+    return tuple(_author(item) for item in items if item is not None)
+
+
+def _date(fm: _FrontMatter, tz: tzinfo, *keys: str) -> datetime | None:
+    found = fm.first(*keys)
+    if found is None:
+        return None
+    key, value = found
+    try:
+        return parse_date(value, tz)
+    except ValueError as error:
+        raise fm.error(key, str(error)) from None
+
+
+def _titleize(slug: str) -> str:
+    # Jekyll's Utils.titleize_slug.
+    return " ".join(word.capitalize() for word in slug.split("-"))
+
+
+def load_post(path: Path | str, site: Site) -> Post:
+    """Read one post file. Raises :class:`PostError` naming the file (and line)."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise PostError(path, f"cannot read: {error.strerror or error}") from None
+    fm, body = _split(path, _decode(path, raw))
+    tz = zone(site.timezone)
+    file_date, file_slug = date_from_filename(path.stem, tz)
+    slug = fm.scalar("slug") or file_slug
+    published = _date(fm, tz, "date") or file_date
+    if published is None:
+        raise PostError(
+            path,
+            "no date: add 'date: 2025-10-08 08:40:48 +0000' to the front matter "
+            "or name the file YYYY-MM-DD-slug.md",
+            fm.line_of("date"),
+        )
+    found_author = fm.first("author", "authors")
+    try:
+        authors = parse_authors(found_author[1]) if found_author else ()
+    except ValueError as error:
+        assert found_author is not None
+        raise fm.error(found_author[0], str(error)) from None
+    return Post(
+        path=path,
+        title=collapse_whitespace(fm.scalar("title") or "") or _titleize(slug),
+        date=published,
+        updated=_date(fm, tz, "last_modified_at", "updated") or published,
+        slug=slug,
+        body=body,
+        categories=_terms(fm, "category", "categories"),
+        tags=_terms(fm, "tag", "tags"),
+        authors=authors,
+        excerpt=fm.scalar("excerpt", "summary", "description"),
+        permalink=fm.scalar("permalink"),
+        id=fm.scalar("id"),
+        draft=fm.flag("published") is False or fm.flag("draft") is True,
+        front_matter=dict(fm.data),
+    )
+
+
+def _skipped(relative: Path) -> bool:
+    return any(part.startswith((".", "_")) for part in relative.parts)
+
+
+def find_post_files(folder: Path | str) -> Iterator[Path]:
+    """Post files under ``folder``, recursively, in sorted order.
+
+    Names starting with ``.`` or ``_`` (files or folders) are skipped.
+    """
+    root = Path(folder)
+    if not root.is_dir():
+        raise ConfigError("posts folder not found", root)
+    found = (
+        path
+        for path in root.rglob("*")
+        if path.suffix.lower() in POST_SUFFIXES and not _skipped(path.relative_to(root)) and path.is_file()
+    )
+    return iter(sorted(found))
+
+
+def load_posts(
+    folder: Path | str,
+    site: Site,
+    on_error: Callable[[PostError], None] | None = None,
+) -> list[Post]:
+    """Read every post under ``folder``.
+
+    Without ``on_error``, any invalid post raises :class:`PostErrors` listing
+    every invalid file. With it, each :class:`PostError` is passed to
+    ``on_error`` and that post is left out.
+    """
+    posts: list[Post] = []
+    errors: list[PostError] = []
+    for path in find_post_files(folder):
+        try:
+            posts.append(load_post(path, site))
+        except PostError as error:
+            errors.append(error)
+    if errors and on_error is None:
+        raise PostErrors(errors)
+    for problem in errors:
+        assert on_error is not None
+        on_error(problem)
+    return posts

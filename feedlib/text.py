@@ -1,0 +1,70 @@
+"""Plain-text helpers shared by the reading and rendering stages."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime
+
+__all__ = ["collapse_whitespace", "scalar_text", "strip_xml_illegal", "truncate"]
+
+# Characters outside XML 1.0's Char production (https://www.w3.org/TR/xml/#charsets).
+# A feed cannot carry them, escaped or not, so they are dropped on the way in.
+_XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_WHITESPACE = re.compile(r"\s+")
+# Code points that belong to the character before them: cutting just before one
+# would split what a reader sees as one character.
+_JOINERS = {"\u200d", "\u034f"}
+
+
+def strip_xml_illegal(text: str) -> str:
+    """Remove the characters that XML 1.0 forbids."""
+    return _XML_ILLEGAL.sub("", text)
+
+
+def collapse_whitespace(text: str) -> str:
+    """Turn every run of whitespace into one space and trim both ends."""
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def _continues_previous(char: str) -> bool:
+    return (
+        unicodedata.combining(char) != 0
+        or unicodedata.category(char) in ("Mn", "Me", "Mc")
+        or char in _JOINERS
+        or "\ufe00" <= char <= "\ufe0f"
+        or "\U0001f3fb" <= char <= "\U0001f3ff"
+    )
+
+
+def truncate(text: str, limit: int, ellipsis: str = "…") -> str:
+    """Cut ``text`` to at most ``limit`` characters, ending with ``ellipsis``.
+
+    Counts characters, not words, so text without spaces (Japanese, Chinese)
+    is cut as well as English. A cut prefers the last space in the final fifth
+    of the text kept, and never separates a combining mark, variation selector
+    or joiner from the character it belongs to.
+
+    >>> truncate("xAIの200億ドル調達", 8)
+    'xAIの200…'
+    >>> truncate("one two three", 10)
+    'one two…'
+    """
+    if len(text) <= limit:
+        return text
+    end = max(limit - len(ellipsis), 0)
+    while 0 < end < len(text) and (_continues_previous(text[end]) or text[end - 1] == "\u200d"):
+        end -= 1
+    space = text.rfind(" ", 0, end + 1)
+    if space > 0 and space >= end - max(end // 5, 1):
+        end = space
+    return text[:end].rstrip() + ellipsis
+
+
+def scalar_text(value: str | int | float | bool | date | datetime) -> str:
+    """The text of a YAML scalar as a Jekyll user would expect to see it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value)
