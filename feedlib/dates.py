@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import parser as dateparser
@@ -16,7 +16,7 @@ __all__ = ["date_from_filename", "parse_date", "zone"]
 # letting today's date leak in the way dateutil's own default would.
 _DEFAULTS = (datetime(2001, 1, 1, 0, 0, 0), datetime(2002, 2, 2, 0, 0, 0))
 _FILENAME_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
-_MIN_YEAR, _MAX_YEAR = 1000, 9999
+_MIN_YEAR, _MAX_YEAR = 1000, 9998
 
 
 @functools.lru_cache(maxsize=64)
@@ -45,12 +45,15 @@ def _parse_string(text: str) -> datetime:
     return first
 
 
-def _check_range(moment: datetime) -> datetime:
-    try:
-        year = moment.astimezone(UTC).year
-    except OverflowError:
-        year = moment.year
-    if not _MIN_YEAR <= year <= _MAX_YEAR or not _MIN_YEAR <= moment.year <= _MAX_YEAR:
+def _normalized(moment: datetime, tz: tzinfo) -> datetime:
+    """``moment`` with an offset (``tz`` if it had none), within the supported years."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        moment = moment.replace(tzinfo=tz)
+    moment = _fixed_offset(moment)
+    # Converting to UTC must not leave datetime's range, and the year must be
+    # one the RFC 822 and RFC 3339 forms write with four digits.
+    utc = moment.astimezone(UTC)
+    if not all(_MIN_YEAR <= year <= _MAX_YEAR for year in (moment.year, utc.year)):
         raise ValueError(f"the year must be between {_MIN_YEAR} and {_MAX_YEAR}")
     return moment
 
@@ -76,12 +79,12 @@ def parse_date(value: object, tz: tzinfo) -> datetime:
         moment = _parse_string(value.strip())
     else:
         raise ValueError(f"expected a date such as 2025-10-08 08:40:48 +0000, got {value!r}")
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        moment = moment.replace(tzinfo=tz)
-    offset = moment.utcoffset()
-    if offset is not None and abs(offset) >= timedelta(hours=24):
-        raise ValueError(f"the offset of {value!r} is not a valid UTC offset")
-    return _check_range(_fixed_offset(moment))
+    try:
+        return _normalized(moment, tz)
+    except OverflowError:
+        raise ValueError(f"{value!r} is out of the supported range of dates") from None
+    except ValueError as error:
+        raise ValueError(f"{value!r} is not a valid date: {error}") from None
 
 
 def date_from_filename(stem: str, tz: tzinfo) -> tuple[datetime | None, str]:

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from .errors import PostError, PostErrors
 from .model import Author, Entry, Post, Site
 from .render import absolute_links, render_markdown, summarize
+from .text import strip_xml_illegal
 from .urls import absolute_url, post_url
 
 __all__ = ["DEFAULT_LIMIT", "build_entries", "entry_id", "newest_first", "select_posts", "to_entry"]
@@ -26,8 +27,15 @@ def entry_id(post: Post, site: Site) -> str:
     if post.id is None:
         return post_url(post, site)
     if urlsplit(post.id).scheme:
-        return post.id.strip()
+        return strip_xml_illegal(post.id).strip()
     return absolute_url(post.id, site)
+
+
+def _xml_safe_author(author: Author) -> Author:
+    name = strip_xml_illegal(author.name) or "?"
+    email = strip_xml_illegal(author.email) if author.email else None
+    uri = strip_xml_illegal(author.uri) if author.uri else None
+    return Author(name, email, uri)
 
 
 def newest_first(posts: Iterable[Post]) -> list[Post]:
@@ -85,18 +93,21 @@ def select_posts(
 def to_entry(post: Post, site: Site) -> Entry:
     """The feed entry for ``post``: renders its Markdown, makes links absolute.
 
-    Pure: reads neither the disk nor the clock.
+    Pure: reads neither the disk nor the clock. Every text is XML-safe: YAML
+    escapes in double-quoted strings can put characters XML forbids into front matter.
     """
     url = post_url(post, site)
     content = absolute_links(render_markdown(post.body, site.markdown_extensions), url)
+    authors = post.authors or site.authors or (Author(site.title),)
+    terms = (strip_xml_illegal(term) for term in post.categories + post.tags)
     return Entry(
         id=entry_id(post, site),
         url=url,
-        title=post.title,
+        title=strip_xml_illegal(post.title),
         published=post.date,
         updated=post.updated,
-        authors=post.authors or site.authors or (Author(site.title),),
-        categories=tuple(dict.fromkeys(post.categories + post.tags)),
+        authors=tuple(_xml_safe_author(author) for author in authors),
+        categories=tuple(dict.fromkeys(term for term in terms if term)),
         summary=summarize(post.excerpt, post.body, content, site.summary_length, site.markdown_extensions),
         content_html=content,
         source=post.path,

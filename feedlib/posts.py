@@ -122,6 +122,11 @@ def _split(path: Path, text: str) -> tuple[_FrontMatter, str]:
         line = first_line + mark.line if mark is not None else None
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise PostError(path, f"invalid YAML front matter: {problem}", line) from None
+    except (ValueError, OverflowError) as error:
+        # PyYAML builds timestamps with datetime(), whose range errors carry no position.
+        line = _bad_timestamp_line(fm_text)
+        where = first_line + line if line is not None else None
+        raise PostError(path, f"invalid date in front matter: {error}", where) from None
     if data is None:
         data = {}
     if not isinstance(data, Mapping):
@@ -130,6 +135,21 @@ def _split(path: Path, text: str) -> tuple[_FrontMatter, str]:
         )
     body = text[closing.end() :].lstrip("\n")
     return _FrontMatter(path, data, fm_text, first_line), body
+
+
+def _bad_timestamp_line(fm_text: str) -> int | None:
+    """The 0-based line of the first value PyYAML reads as an impossible timestamp."""
+    for number, line in enumerate(fm_text.split("\n")):
+        _, colon, value = line.partition(":")
+        if not colon or not value.strip():
+            continue
+        try:
+            yaml.safe_load(value)
+        except (ValueError, OverflowError):
+            return number
+        except yaml.YAMLError:
+            continue
+    return None
 
 
 def _terms(fm: _FrontMatter, *keys: str) -> tuple[str, ...]:
