@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..model import Entry, Site
-from . import atom, rss
+from . import atom, jsonfeed, rss
 
 __all__ = ["FORMATS", "Format"]
 
@@ -28,4 +28,5 @@ class Format:
 FORMATS: dict[str, Format] = {
     "atom": Format("atom", atom.FILENAME, atom.MEDIA_TYPE, atom.render),
     "rss": Format("rss", rss.FILENAME, rss.MEDIA_TYPE, rss.render),
+    "json": Format("json", jsonfeed.FILENAME, jsonfeed.MEDIA_TYPE, jsonfeed.render),
 }

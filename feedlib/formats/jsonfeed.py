@@ -1,0 +1,73 @@
+"""JSON Feed 1.1: https://www.jsonfeed.org/version/1.1/
+
+Written with the standard library: feedgen has no JSON Feed writer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from ..model import Author, Entry, Site
+
+__all__ = ["FILENAME", "MEDIA_TYPE", "VERSION", "render"]
+
+FILENAME = "feed.json"
+MEDIA_TYPE = "application/feed+json"
+VERSION = "https://jsonfeed.org/version/1.1"
+
+
+def _date(moment: datetime) -> str:
+    # RFC 3339, as the specification asks.
+    return moment.isoformat()
+
+
+def _authors(authors: Sequence[Author]) -> list[dict[str, str]]:
+    result = []
+    for author in authors:
+        item = {"name": author.name}
+        url = author.uri or (f"mailto:{author.email}" if author.email else None)
+        if url:
+            item["url"] = url
+        result.append(item)
+    return result
+
+
+def _item(entry: Entry) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "id": entry.id,
+        "url": entry.url,
+        "title": entry.title,
+        "content_html": entry.content_html,
+    }
+    if entry.summary:
+        item["summary"] = entry.summary
+    item["date_published"] = _date(entry.published)
+    item["date_modified"] = _date(entry.updated)
+    item["authors"] = _authors(entry.authors)
+    if entry.categories:
+        item["tags"] = list(entry.categories)
+    return item
+
+
+def render(site: Site, entries: Sequence[Entry], self_url: str) -> bytes:
+    """The JSON Feed document for ``entries`` (in the order given), as UTF-8 bytes.
+
+    ``self_url`` is the absolute URL the document will be served at.
+    """
+    feed: dict[str, Any] = {
+        "version": VERSION,
+        "title": site.title,
+        "home_page_url": site.base_url,
+        "feed_url": self_url,
+    }
+    if site.description:
+        feed["description"] = site.description
+    if site.language:
+        feed["language"] = site.language
+    if site.authors:
+        feed["authors"] = _authors(site.authors)
+    feed["items"] = [_item(entry) for entry in entries]
+    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
