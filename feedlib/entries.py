@@ -21,12 +21,13 @@ DEFAULT_LIMIT = 20
 def entry_id(post: Post, site: Site) -> str:
     """The entry id: front-matter ``id`` if any, else the post's absolute URL.
 
-    An ``id`` that is not already an absolute URI (``tag:…``, ``urn:…``,
-    ``https://…``) is resolved against the site URL, as jekyll-feed does.
+    A ``tag:`` or ``urn:`` id is kept as it is; any other is resolved
+    against the site URL (as jekyll-feed does) and encoded like a permalink.
     """
     if post.id is None:
         return post_url(post, site)
-    if urlsplit(post.id).scheme:
+    scheme = urlsplit(post.id).scheme.lower()
+    if scheme and scheme not in ("http", "https"):
         return strip_xml_illegal(post.id).strip()
     return absolute_url(post.id, site)
 
@@ -108,7 +109,9 @@ def to_entry(post: Post, site: Site) -> Entry:
         updated=post.updated,
         authors=tuple(_xml_safe_author(author) for author in authors),
         categories=tuple(dict.fromkeys(term for term in terms if term)),
-        summary=summarize(post.excerpt, post.body, content, site.summary_length, site.markdown_extensions),
+        # An entry needs some text (RFC 4287 4.1.1): an empty post shows its title.
+        summary=summarize(post.excerpt, post.body, content, site.summary_length, site.markdown_extensions)
+        or ("" if content else strip_xml_illegal(post.title)),
         content_html=content,
         source=post.path,
     )

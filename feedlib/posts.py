@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 from frontmatter.default_handlers import YAMLHandler
@@ -27,7 +28,13 @@ POST_SUFFIXES = (".md", ".markdown", ".txt")
 
 _BOM = b"\xef\xbb\xbf"
 _HANDLER = YAMLHandler()
-_EMAIL = re.compile(r"^[^@\s<>()\[\]\\,;:\"]+@[^@\s<>()\[\]\\,;:\"]+\.[^@\s<>()\[\]\\,;:\".]+$")
+# The addr-spec feed validators accept (ASCII, dotted domain).
+_EMAIL = re.compile(r"^[A-Za-z0-9_\-+.']+@([A-Za-z0-9-]+\.)+[A-Za-z0-9][-A-Za-z0-9]*$")
+_ABSOLUTE_HTTP = re.compile(r"^https?://[^\s/?#]+[^\s]*$")
+_TAG_URI = re.compile(r"^tag:[a-z0-9.-]+(@[a-z0-9.-]+)?,\d{4}(-\d{2}(-\d{2})?)?:\S*$")
+_UUID_URN = re.compile(
+    r"^urn:uuid:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+)
 _SCALARS = (str, int, float, bool, date, datetime)
 
 Scalar = str | int | float | bool | date | datetime
@@ -195,8 +202,8 @@ def _author(value: object) -> Author:
         raise ValueError("an author mapping needs a name")
     if email is not None and not _EMAIL.match(email):
         raise ValueError(f"{email!r} is not an e-mail address")
-    if uri is not None and not re.match(r"^https?://[^\s/]+", uri):
-        raise ValueError(f"uri {uri!r} must be an absolute http(s) URL")
+    if uri is not None and not _ABSOLUTE_HTTP.match(uri):
+        raise ValueError(f"uri {uri!r} must be an absolute http(s) URL without spaces")
     return Author(name, email, uri)
 
 
@@ -218,6 +225,26 @@ def _date(fm: _FrontMatter, tz: tzinfo, *keys: str) -> datetime | None:
         return parse_date(value, tz)
     except ValueError as error:
         raise fm.error(key, str(error)) from None
+
+
+def _entry_id(fm: _FrontMatter) -> str | None:
+    """Front-matter ``id``: relative (resolved later), or an http(s), tag: or urn:uuid: URI."""
+    value = fm.scalar("id")
+    if value is None:
+        return None
+    value = value.strip()
+    scheme = urlsplit(value).scheme.lower()
+    if not scheme:
+        return value
+    if (scheme in ("http", "https") and _ABSOLUTE_HTTP.match(value)) or (
+        _TAG_URI.match(value) or _UUID_URN.match(value)
+    ):
+        return value
+    raise fm.error(
+        "id",
+        f"{value!r} is not a feed id: use an http(s) URL, a tag: URI "
+        "(tag:example.com,2025:post-1) or urn:uuid:…, or leave id out to use the permalink",
+    )
 
 
 def _titleize(slug: str) -> str:
@@ -262,7 +289,7 @@ def load_post(path: Path | str, site: Site) -> Post:
         authors=authors,
         excerpt=fm.scalar("excerpt", "summary", "description"),
         permalink=fm.scalar("permalink"),
-        id=fm.scalar("id"),
+        id=_entry_id(fm),
         draft=fm.flag("published") is False or fm.flag("draft") is True,
         front_matter=dict(fm.data),
     )

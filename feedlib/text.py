@@ -8,9 +8,10 @@ from datetime import date, datetime
 
 __all__ = ["collapse_whitespace", "scalar_text", "strip_xml_illegal", "truncate"]
 
-# Characters outside XML 1.0's Char production (https://www.w3.org/TR/xml/#charsets).
-# A feed cannot carry them, escaped or not, so they are dropped on the way in.
-_XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Characters outside XML 1.0's Char production (https://www.w3.org/TR/xml/#charsets),
+# which a feed cannot carry escaped or not, and the C1 controls and DEL that
+# XML discourages and feed validators flag. Dropped on the way in.
+_XML_ILLEGAL = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _WHITESPACE = re.compile(r"\s+")
 # Code points that belong to the character before them: cutting just before one
 # would split what a reader sees as one character.

@@ -23,6 +23,7 @@ _PLACEHOLDER = re.compile(r":([a-z_]+)")
 # What Jekyll's "pretty" slug mode keeps besides letters, marks and digits.
 _PRETTY_EXTRA = frozenset("._~!$&'()+,;=@")
 _PATH_SAFE = "/-._~!$&'()*+,;=:@"
+_DEFAULT_PORTS = {"http": ":80", "https": ":443"}
 
 
 def slugify(text: str, *, pretty: bool = False, cased: bool = False) -> str:
@@ -90,10 +91,16 @@ def absolute_url(path: str, site: Site) -> str:
     encoded.
     """
     url = path if urlsplit(path).scheme else urljoin(site.base_url, path.lstrip("/"))
-    parts = urlsplit(url)
+    # Canonical form (RFC 3986 section 6): NFC text (file names from macOS
+    # are NFD), lower-case scheme and host, no default port.
+    parts = urlsplit(unicodedata.normalize("NFC", url))
+    scheme = parts.scheme.lower()
+    netloc = parts.netloc.lower()
+    if netloc.endswith(_DEFAULT_PORTS.get(scheme, "\0")):
+        netloc = netloc[: -len(_DEFAULT_PORTS[scheme])]
     # Decoding first keeps an already-encoded path from being encoded twice.
-    encoded_path = quote(unquote(parts.path), safe=_PATH_SAFE)
-    url = f"{parts.scheme}://{parts.netloc}{encoded_path}"
+    encoded_path = quote(unquote(parts.path), safe=_PATH_SAFE) or "/"
+    url = f"{scheme}://{netloc}{encoded_path}"
     if parts.query:
         url += "?" + quote(parts.query, safe=_PATH_SAFE + "?%")
     if parts.fragment:

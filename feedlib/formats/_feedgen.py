@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
 
 from .._version import __version__
 from ..model import Author, Entry, Site
+from ._common import feed_updated, home_url
 
-__all__ = ["EMPTY_FEED_UPDATED", "author_dicts", "feed_updated", "new_generator"]
-
-#: The ``updated`` time of a feed with no entries: fixed, so no clock leaks in.
-EMPTY_FEED_UPDATED = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def feed_updated(entries: Sequence[Entry]) -> datetime:
-    """The newest time any entry was published or updated."""
-    times = [moment for entry in entries for moment in (entry.published, entry.updated)]
-    return max(times, default=EMPTY_FEED_UPDATED)
+__all__ = ["author_dicts", "new_generator"]
 
 
 def author_dicts(authors: Sequence[Author]) -> list[dict[str, str]]:
@@ -40,7 +31,7 @@ def new_generator(site: Site, entries: Sequence[Entry], self_url: str, self_type
     generator.id(self_url)
     generator.title(site.title)
     generator.link(href=self_url, rel="self", type=self_type)
-    generator.link(href=site.base_url, rel="alternate", type="text/html")
+    generator.link(href=home_url(site), rel="alternate", type="text/html")
     if site.language:
         generator.language(site.language)
     generator.generator("feedlib", version=__version__)

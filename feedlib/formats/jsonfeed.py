@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from ..model import Author, Entry, Site
+from ._common import feed_time, home_url
 
 __all__ = ["FILENAME", "MEDIA_TYPE", "VERSION", "render"]
 
@@ -21,7 +22,7 @@ VERSION = "https://jsonfeed.org/version/1.1"
 
 def _date(moment: datetime) -> str:
     # RFC 3339, as the specification asks.
-    return moment.isoformat()
+    return feed_time(moment).isoformat()
 
 
 def _authors(authors: Sequence[Author]) -> list[dict[str, str]]:
@@ -60,7 +61,7 @@ def render(site: Site, entries: Sequence[Entry], self_url: str) -> bytes:
     feed: dict[str, Any] = {
         "version": VERSION,
         "title": site.title,
-        "home_page_url": site.base_url,
+        "home_page_url": home_url(site),
         "feed_url": self_url,
     }
     if site.description:

@@ -6,9 +6,11 @@ authors in ``dc:creator`` (RSS's own ``<author>`` must be an e-mail address).
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 from ..model import Entry, Site
+from ._common import feed_time
 from ._feedgen import new_generator
 
 __all__ = ["FILENAME", "MEDIA_TYPE", "render"]
@@ -30,9 +32,10 @@ def render(site: Site, entries: Sequence[Entry], self_url: str) -> bytes:
         item.title(entry.title)
         item.link(href=entry.url)
         item.guid(entry.id, permalink=entry.id == entry.url)
-        item.pubDate(entry.published)
+        item.pubDate(feed_time(entry.published))
         if entry.summary:
-            item.summary(entry.summary)
+            # RSS readers (and validators) read <description> as HTML.
+            item.summary(html.escape(entry.summary, quote=False))
         if entry.content_html:
             item.content(entry.content_html, type="html")
         item.dc.dc_creator([author.name for author in entry.authors])
