@@ -30,6 +30,8 @@ CONFIG_NAME = "feedlib.toml"
 _SITE_KEYS = {"url", "title", "description", "author", "language", "timezone"}
 _BUILD_KEYS = {"posts", "out", "formats", "limit", "permalink", "summary_length", "markdown_extensions"}
 _TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
+# An RFC 5646 language tag as feeds use them: "ja", "en-US", "zh-Hant-TW".
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,9 @@ def _site(table: _Table, build: _Table) -> Site:
     if not title:
         raise table.error("site.title is required")
     timezone = table.text("timezone", "UTC") or "UTC"
+    language = table.text("language")
+    if language is not None and not _LANGUAGE.match(language):
+        raise table.error(f"site.language must be a language tag such as ja or en-US, got {language!r}")
     extensions = build.strings("markdown_extensions", ("extra",))
     try:
         check_site_url(url)
@@ -123,7 +128,7 @@ def _site(table: _Table, build: _Table) -> Site:
         title=title,
         description=table.text("description", "") or "",
         authors=authors,
-        language=table.text("language"),
+        language=language,
         timezone=timezone,
         permalink=build.text("permalink", DEFAULT_PERMALINK) or DEFAULT_PERMALINK,
         summary_length=build.integer("summary_length", 300, 2),
