@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from datetime import UTC, date, datetime, time, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import parser as dateparser
@@ -15,6 +15,15 @@ __all__ = ["date_from_filename", "parse_date", "zone"]
 # from the default, so comparing both results finds incomplete dates without
 # letting today's date leak in the way dateutil's own default would.
 _DEFAULTS = (datetime(2001, 1, 1, 0, 0, 0), datetime(2002, 2, 2, 0, 0, 0))
+# Zone abbreviations with one meaning: RFC 822's, plus Japan's and Korea's.
+# Any other name is refused rather than read through the machine's own
+# timezone, which would make the same post mean different times on different
+# machines.
+_ZONE_NAMES = {
+    "UT": 0, "UTC": 0, "GMT": 0, "Z": 0,
+    "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+    "JST": 9, "KST": 9,
+}  # fmt: skip
 _FILENAME_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 _MIN_YEAR, _MAX_YEAR = 1000, 9998
 
@@ -35,9 +44,26 @@ def _fixed_offset(moment: datetime) -> datetime:
     return moment.replace(tzinfo=timezone(offset))
 
 
+class _UnknownZone(ValueError):
+    pass
+
+
+def _zone_of(name: str | None, offset: int | None) -> tzinfo | None:
+    if offset is not None:
+        return timezone(timedelta(seconds=offset))
+    if name is None:
+        return None
+    hours = _ZONE_NAMES.get(name.upper())
+    if hours is None:
+        raise _UnknownZone(f"unknown time zone {name!r}: write an offset such as +0900")
+    return timezone(timedelta(hours=hours))
+
+
 def _parse_string(text: str) -> datetime:
     try:
-        first, second = (dateparser.parse(text, default=d) for d in _DEFAULTS)
+        first, second = (dateparser.parse(text, default=d, tzinfos=_zone_of) for d in _DEFAULTS)
+    except _UnknownZone as error:
+        raise ValueError(f"cannot read {text!r}: {error}") from None
     except (ValueError, OverflowError) as error:
         raise ValueError(f"cannot read {text!r} as a date") from error
     if first.date() != second.date():

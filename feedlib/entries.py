@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from .errors import PostError, PostErrors
 from .model import Author, Entry, Post, Site
 from .render import absolute_links, render_markdown, summarize
-from .text import strip_xml_illegal
+from .text import strip_xml_illegal, xml_safe_author
 from .urls import absolute_url, post_url
 
 __all__ = ["DEFAULT_LIMIT", "build_entries", "entry_id", "newest_first", "select_posts", "to_entry"]
@@ -32,17 +32,18 @@ def entry_id(post: Post, site: Site) -> str:
     return absolute_url(post.id, site)
 
 
-def _xml_safe_author(author: Author) -> Author:
-    name = strip_xml_illegal(author.name) or "?"
-    email = strip_xml_illegal(author.email) if author.email else None
-    uri = strip_xml_illegal(author.uri) if author.uri else None
-    return Author(name, email, uri)
-
-
 def newest_first(posts: Iterable[Post]) -> list[Post]:
     """Posts sorted newest first; posts of the same instant by source path."""
     by_path = sorted(posts, key=lambda post: str(post.path))
     return sorted(by_path, key=lambda post: post.date, reverse=True)
+
+
+def _addresses(post: Post, site: Site) -> tuple[str, str]:
+    """The post's URL and id; a :class:`PostError` when either cannot be made."""
+    try:
+        return post_url(post, site), entry_id(post, site)
+    except ValueError as error:
+        raise PostError(post.path, f"cannot make its URL: {error}") from None
 
 
 def _clashes(posts: Iterable[Post], site: Site) -> list[PostError]:
@@ -51,7 +52,11 @@ def _clashes(posts: Iterable[Post], site: Site) -> list[PostError]:
     seen_ids: dict[str, Post] = {}
     errors: list[PostError] = []
     for post in sorted(posts, key=lambda post: str(post.path)):
-        url, ident = post_url(post, site), entry_id(post, site)
+        try:
+            url, ident = _addresses(post, site)
+        except PostError as error:
+            errors.append(error)
+            continue
         clash = seen_urls.get(url) or seen_ids.get(ident)
         if clash is not None:
             what = f"URL {url}" if url in seen_urls else f"id {ident}"
@@ -96,22 +101,30 @@ def to_entry(post: Post, site: Site) -> Entry:
 
     Pure: reads neither the disk nor the clock. Every text is XML-safe: YAML
     escapes in double-quoted strings can put characters XML forbids into front matter.
+    Raises :class:`PostError` for a post whose URL cannot be made or whose
+    Markdown cannot be rendered.
     """
-    url = post_url(post, site)
-    content = absolute_links(render_markdown(post.body, site.markdown_extensions), url)
+    url, ident = _addresses(post, site)
+    extensions = site.markdown_extensions
+    title = strip_xml_illegal(post.title).strip() or strip_xml_illegal(post.slug).strip() or "Untitled"
+    try:
+        content = absolute_links(render_markdown(post.body, extensions), url)
+        summary = summarize(post.excerpt, post.body, content, site.summary_length, extensions)
+    except ValueError as error:
+        raise PostError(post.path, str(error)) from None
     authors = post.authors or site.authors or (Author(site.title),)
     terms = (strip_xml_illegal(term) for term in post.categories + post.tags)
     return Entry(
-        id=entry_id(post, site),
+        id=ident,
         url=url,
-        title=strip_xml_illegal(post.title),
+        title=title,
         published=post.date,
         updated=post.updated,
-        authors=tuple(_xml_safe_author(author) for author in authors),
+        authors=tuple(map(xml_safe_author, authors)),
         categories=tuple(dict.fromkeys(term for term in terms if term)),
-        # An entry needs some text (RFC 4287 4.1.1): an empty post shows its title.
-        summary=summarize(post.excerpt, post.body, content, site.summary_length, site.markdown_extensions)
-        or ("" if content else strip_xml_illegal(post.title)),
+        # Every entry has a summary: RSS keeps content:encoded only beside a
+        # description, and an Atom entry needs some text (RFC 4287 4.1.1).
+        summary=summary or title,
         content_html=content,
         source=post.path,
     )

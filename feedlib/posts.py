@@ -36,6 +36,10 @@ _UUID_URN = re.compile(
     r"^urn:uuid:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 )
 _SCALARS = (str, int, float, bool, date, datetime)
+# What PyYAML's safe constructors raise, without a position, on values such as
+# "2025-01-01 25:00:00" or explicit tags with impossible values
+# ("!!timestamp hello", "!!bool maybe").
+_CONSTRUCTOR_ERRORS = (ValueError, OverflowError, TypeError, AttributeError, KeyError)
 
 Scalar = str | int | float | bool | date | datetime
 
@@ -129,11 +133,12 @@ def _split(path: Path, text: str) -> tuple[_FrontMatter, str]:
         line = first_line + mark.line if mark is not None else None
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise PostError(path, f"invalid YAML front matter: {problem}", line) from None
-    except (ValueError, OverflowError) as error:
-        # PyYAML builds timestamps with datetime(), whose range errors carry no position.
-        line = _bad_timestamp_line(fm_text)
-        where = first_line + line if line is not None else None
-        raise PostError(path, f"invalid date in front matter: {error}", where) from None
+    except _CONSTRUCTOR_ERRORS as error:
+        found = _bad_value(fm_text)
+        if found is None:
+            raise PostError(path, f"cannot read a front-matter value: {error!s}", first_line) from None
+        number, key = found
+        raise PostError(path, f"{key}: cannot read its value: {error!s}", first_line + number) from None
     if data is None:
         data = {}
     if not isinstance(data, Mapping):
@@ -144,16 +149,16 @@ def _split(path: Path, text: str) -> tuple[_FrontMatter, str]:
     return _FrontMatter(path, data, fm_text, first_line), body
 
 
-def _bad_timestamp_line(fm_text: str) -> int | None:
-    """The 0-based line of the first value PyYAML reads as an impossible timestamp."""
+def _bad_value(fm_text: str) -> tuple[int, str] | None:
+    """The 0-based line and key of the first value PyYAML's constructors fail on."""
     for number, line in enumerate(fm_text.split("\n")):
-        _, colon, value = line.partition(":")
+        key, colon, value = line.partition(":")
         if not colon or not value.strip():
             continue
         try:
             yaml.safe_load(value)
-        except (ValueError, OverflowError):
-            return number
+        except _CONSTRUCTOR_ERRORS:
+            return number, key.strip().strip("'\"")
         except yaml.YAMLError:
             continue
     return None
@@ -288,7 +293,7 @@ def load_post(path: Path | str, site: Site) -> Post:
         tags=_terms(fm, "tag", "tags"),
         authors=authors,
         excerpt=fm.scalar("excerpt", "summary", "description"),
-        permalink=fm.scalar("permalink"),
+        permalink=(fm.scalar("permalink") or "").strip() or None,
         id=_entry_id(fm),
         draft=fm.flag("published") is False or fm.flag("draft") is True,
         front_matter=dict(fm.data),

@@ -32,7 +32,7 @@ __all__ = [
 MORE_SEPARATOR = "<!--more-->"
 
 _BREAKS = frozenset(block_tags) | {"br", "li", "td", "th", "dt", "dd"}
-_SRCSET_ITEM = re.compile(r"^\s*(\S+)(.*)$", re.DOTALL)
+_SRCSET_URL = re.compile(r"[\s,]*(\S*)")
 
 
 @functools.lru_cache(maxsize=8)
@@ -48,11 +48,19 @@ def markdown_renderer(extensions: tuple[str, ...]) -> Markdown:
 
 
 def render_markdown(source: str, extensions: Sequence[str] = ("extra",)) -> str:
-    """Render Markdown to an HTML fragment."""
+    """Render Markdown to an HTML fragment.
+
+    Raises :class:`ValueError` for Markdown nested too deeply to render.
+    """
     renderer = markdown_renderer(tuple(extensions))
     # One instance keeps footnotes, abbreviations and the like between
     # documents until reset.
-    html: str = renderer.reset().convert(source)
+    try:
+        html: str = renderer.reset().convert(source)
+    except RecursionError:
+        # The instance is left mid-document; the next post gets a new one.
+        markdown_renderer.cache_clear()
+        raise ValueError("the Markdown is nested too deeply to render") from None
     return html
 
 
@@ -65,15 +73,40 @@ def _serialize_children(root: HtmlElement) -> str:
     return wrapped[len("<div>") : -len("</div>")]
 
 
-def _absolute_srcset(value: str, base: str) -> str:
+def _srcset_candidates(value: str) -> list[tuple[str, str]]:
+    """``(url, descriptors)`` pairs, split as the HTML standard's srcset parser does.
+
+    A URL is a run of non-space characters (commas included, as in ``data:``
+    URLs) unless it ends in a comma; descriptors run to the next comma.
+    """
     candidates = []
-    for candidate in value.split(","):
-        match = _SRCSET_ITEM.match(candidate)
-        if match is None:
+    position = 0
+    while position < len(value):
+        match = _SRCSET_URL.match(value, position)
+        assert match is not None  # the pattern matches the empty string
+        url, position = match.group(1), match.end()
+        if not url:
+            break
+        if url.endswith(","):
+            candidates.append((url.rstrip(","), ""))
             continue
-        url, descriptor = match.groups()
-        candidates.append(urljoin(base, url) + descriptor.rstrip())
-    return ", ".join(candidates)
+        comma = value.find(",", position)
+        end = len(value) if comma < 0 else comma
+        candidates.append((url, value[position:end].strip()))
+        position = end + 1
+    return candidates
+
+
+def _joined(base: str, url: str) -> str:
+    try:
+        return urljoin(base, url)
+    except ValueError:
+        return url  # An unreadable URL is left as the author wrote it.
+
+
+def _absolute_srcset(value: str, base: str) -> str:
+    candidates = _srcset_candidates(value)
+    return ", ".join(f"{_joined(base, url)} {descriptors}".rstrip() for url, descriptors in candidates)
 
 
 def absolute_links(html: str, base_url: str) -> str:
@@ -85,7 +118,7 @@ def absolute_links(html: str, base_url: str) -> str:
     if not html.strip():
         return ""
     root = _fragment(html)
-    root.make_links_absolute(base_url, resolve_base_href=False)
+    root.make_links_absolute(base_url, resolve_base_href=False, handle_failures="ignore")
     for element in root.iter():
         srcset = element.get("srcset") if isinstance(element.tag, str) else None
         if srcset:

@@ -6,7 +6,9 @@ import re
 import unicodedata
 from datetime import date, datetime
 
-__all__ = ["collapse_whitespace", "scalar_text", "strip_xml_illegal", "truncate"]
+from .model import Author
+
+__all__ = ["collapse_whitespace", "scalar_text", "strip_xml_illegal", "truncate", "xml_safe_author"]
 
 # Characters outside XML 1.0's Char production (https://www.w3.org/TR/xml/#charsets),
 # which a feed cannot carry escaped or not, and the C1 controls and DEL that
@@ -43,7 +45,7 @@ def truncate(text: str, limit: int, ellipsis: str = "…") -> str:
 
     Counts characters, not words, so text without spaces (Japanese, Chinese)
     is cut as well as English. A cut prefers the last space in the final fifth
-    of the text kept, and never separates a combining mark, variation selector
+    of the text kept (or its last ten characters), and never separates a combining mark, variation selector
     or joiner from the character it belongs to.
 
     >>> truncate("xAIの200億ドル調達", 8)
@@ -57,7 +59,7 @@ def truncate(text: str, limit: int, ellipsis: str = "…") -> str:
     while 0 < end < len(text) and (_continues_previous(text[end]) or text[end - 1] == "\u200d"):
         end -= 1
     space = text.rfind(" ", 0, end + 1)
-    if space > 0 and space >= end - max(end // 5, 1):
+    if space > 0 and space >= end - max(end // 5, 10):
         end = space
     return text[:end].rstrip() + ellipsis
 
@@ -69,3 +71,12 @@ def scalar_text(value: str | int | float | bool | date | datetime) -> str:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     return str(value)
+
+
+def xml_safe_author(author: Author) -> Author:
+    """``author`` without characters XML forbids (a name that had only those becomes "?")."""
+    return Author(
+        strip_xml_illegal(author.name).strip() or "?",
+        strip_xml_illegal(author.email) if author.email else None,
+        strip_xml_illegal(author.uri) if author.uri else None,
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import datetime
-from urllib.parse import quote, unquote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from .dates import zone
 from .model import Post, Site
@@ -24,6 +24,9 @@ _PLACEHOLDER = re.compile(r":([a-z_]+)")
 _PRETTY_EXTRA = frozenset("._~!$&'()+,;=@")
 _PATH_SAFE = "/-._~!$&'()*+,;=:@"
 _DEFAULT_PORTS = {"http": ":80", "https": ":443"}
+# Only "scheme://" makes a permalink absolute: "notes:intro/" and a category
+# "C++: Tips" are paths.
+_ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 def slugify(text: str, *, pretty: bool = False, cased: bool = False) -> str:
@@ -78,7 +81,7 @@ def expand_permalink(pattern: str, post: Post, site: Site) -> str:
     pattern = PERMALINK_STYLES.get(pattern, pattern)
     values = _placeholders(post, site)
     path = _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), pattern)
-    if urlsplit(path).scheme:
+    if _ABSOLUTE.match(path):
         return path
     return re.sub(r"/{2,}", "/", "/" + path)
 
@@ -86,14 +89,18 @@ def expand_permalink(pattern: str, post: Post, site: Site) -> str:
 def absolute_url(path: str, site: Site) -> str:
     """``path`` resolved against the site URL and percent-encoded.
 
-    A path starting with ``/`` is relative to the site URL (which may itself
-    have a path, as ``https://example.com/blog/``); an absolute URL is only
-    encoded.
+    A path is relative to the site URL (which may itself have a path, as
+    ``https://example.com/blog/``) whether or not it starts with ``/``, and
+    is never resolved out of it; an absolute URL (``scheme://…``) is only
+    encoded. Raises :class:`ValueError` for a URL that cannot be read.
     """
-    url = path if urlsplit(path).scheme else urljoin(site.base_url, path.lstrip("/"))
+    url = path if _ABSOLUTE.match(path) else site.base_url + path.lstrip("/")
     # Canonical form (RFC 3986 section 6): NFC text (file names from macOS
     # are NFD), lower-case scheme and host, no default port.
-    parts = urlsplit(unicodedata.normalize("NFC", url))
+    try:
+        parts = urlsplit(unicodedata.normalize("NFC", url))
+    except ValueError as error:
+        raise ValueError(f"{url!r} is not a valid URL: {error}") from None
     scheme = parts.scheme.lower()
     netloc = parts.netloc.lower()
     if netloc.endswith(_DEFAULT_PORTS.get(scheme, "\0")):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import feedparser
 import lxml.html
@@ -151,6 +151,10 @@ def content_html_of(data: bytes, fmt: str) -> list[str]:
     return [element.text or "" for element in root.xpath(path, namespaces=NS)]
 
 
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_DESCRIPTOR = re.compile(r"^\d+(\.\d+)?[wxh],?$")
+
+
 def relative_links(html: str) -> list[str]:
     """Every ``href``, ``src`` and ``srcset`` URL in ``html`` that is not absolute."""
     if not html.strip():
@@ -162,13 +166,13 @@ def relative_links(html: str) -> list[str]:
             continue
         for attribute in ("href", "src"):
             value = element.get(attribute)
-            if value is not None and not urlsplit(value.strip()).scheme:
+            if value is not None and not _SCHEME.match(value.strip()):
                 found.append(f"{attribute}={value!r}")
-        srcset = element.get("srcset")
-        for candidate in (srcset or "").split(","):
-            url = candidate.strip().split(" ")[0] if candidate.strip() else ""
-            if url and not urlsplit(url).scheme:
-                found.append(f"srcset={srcset!r}")
+        srcset = element.get("srcset") or ""
+        # Tokens that are not width or density descriptors are URLs (which may
+        # hold commas, as data: URLs do).
+        urls = [token.rstrip(",") for token in srcset.split() if not _DESCRIPTOR.match(token)]
+        found.extend(f"srcset={srcset!r}" for url in urls if url and not _SCHEME.match(url))
     return found
 
 

@@ -290,11 +290,6 @@ def test_output_folder_under_a_regular_file(project: Path, capsys):
 # -- known bugs: tracebacks ----------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=(AttributeError, KeyError),
-    reason="BUG: `date: !!timestamp hello` / `title: !!bool maybe` end `feedlib build` in a traceback",
-)
 @pytest.mark.parametrize("yaml_line", ["date: !!timestamp hello", "published: !!bool maybe"])
 def test_explicit_yaml_tags_do_not_crash_the_command(project: Path, capsys, yaml_line: str):
     (project / "posts" / "tagged.md").write_text(f"---\ntitle: t\n{yaml_line}\n---\nx\n", encoding="utf-8")
@@ -303,11 +298,6 @@ def test_explicit_yaml_tags_do_not_crash_the_command(project: Path, capsys, yaml
     assert err.splitlines()[0].startswith("posts/tagged.md:3: ")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason='BUG: title = "T\\u0001" in feedlib.toml ends `feedlib build` in a traceback',
-)
 def test_control_character_in_site_title_does_not_crash_the_command(tmp_path: Path, monkeypatch, capsys):
     root = make_project(
         tmp_path / "site", config=DEFAULT_CONFIG.replace('"Example Blog"', '"Example\\u0001Blog"')

@@ -270,12 +270,6 @@ def test_valid_front_matter_always_gives_a_feed(post_path: Path, front_matter: d
     assert post.date.utcoffset() is not None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AttributeError,
-    reason="BUG: yaml.safe_dump writes a datetime whose offset has seconds (LMT zones) as !!timestamp; "
-    "load_post then raises AttributeError",
-)
 def test_datetime_with_a_seconds_offset(post_path: Path):
     moment = datetime(1900, 1, 1, 12, tzinfo=ZoneInfo("Europe/Amsterdam"))  # +00:19:32
     assert moment.utcoffset() == timedelta(minutes=19, seconds=32)

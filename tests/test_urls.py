@@ -173,12 +173,6 @@ def test_entry_id(front_matter_id: str | None, expected: str):
     assert entry_id(make_post(id=front_matter_id), SITE) == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: a colon in the first path segment (category 'C++: Tips', permalink '/notes:intro/') is "
-    "read as a URL scheme: the entry URL becomes 'c++://%20tips/...' or 'notes://intro/'",
-)
 @pytest.mark.parametrize(
     "fields",
     [
@@ -194,12 +188,6 @@ def test_colon_in_the_first_segment_stays_under_the_site(fields: dict):
     assert url.startswith("https://example.com/blog/")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: a permalink or category starting with a space or control character "
-    "(permalink: ' /about/') gives a URL outside the site's path (https://example.com/about/)",
-)
 @pytest.mark.parametrize(
     "fields",
     [{"permalink": " /about/"}, {"categories": ("\x1b",)}],

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from ..model import Entry, Site
+from ..text import strip_xml_illegal, xml_safe_author
 from ..urls import absolute_url
 
-__all__ = ["EMPTY_FEED_UPDATED", "feed_time", "feed_updated", "home_url"]
+__all__ = ["EMPTY_FEED_UPDATED", "feed_time", "feed_updated", "home_url", "xml_safe_site"]
 
 #: The ``updated`` time of a feed with no entries: fixed, so no clock leaks in
 #: (and late enough that validators do not call it implausible).
@@ -39,3 +41,13 @@ def feed_updated(entries: Sequence[Entry]) -> datetime:
 def home_url(site: Site) -> str:
     """The site's URL in canonical form."""
     return absolute_url("/", site)
+
+
+def xml_safe_site(site: Site) -> Site:
+    """``site`` with the characters XML forbids dropped from what a feed shows of it."""
+    return replace(
+        site,
+        title=strip_xml_illegal(site.title).strip() or site.url,
+        description=strip_xml_illegal(site.description),
+        authors=tuple(map(xml_safe_author, site.authors)),
+    )

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from lxml import etree
 
 from ..model import Entry, Site
-from ._common import feed_time
+from ._common import feed_time, xml_safe_site
 from ._feedgen import author_dicts, new_generator
 
 __all__ = ["FILENAME", "MEDIA_TYPE", "render"]
@@ -49,6 +49,7 @@ def render(site: Site, entries: Sequence[Entry], self_url: str) -> bytes:
 
     ``self_url`` is the absolute URL the document will be served at.
     """
+    site = xml_safe_site(site)
     generator = new_generator(site, entries, self_url, MEDIA_TYPE)
     if site.description:
         generator.subtitle(site.description)

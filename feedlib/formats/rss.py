@@ -10,7 +10,7 @@ import html
 from collections.abc import Sequence
 
 from ..model import Entry, Site
-from ._common import feed_time
+from ._common import feed_time, xml_safe_site
 from ._feedgen import new_generator
 
 __all__ = ["FILENAME", "MEDIA_TYPE", "render"]
@@ -24,6 +24,7 @@ def render(site: Site, entries: Sequence[Entry], self_url: str) -> bytes:
 
     ``self_url`` is the absolute URL the document will be served at.
     """
+    site = xml_safe_site(site)
     generator = new_generator(site, entries, self_url, MEDIA_TYPE)
     generator.description(site.description or site.title)
     generator.load_extension("dc", atom=False, rss=True)
@@ -33,9 +34,9 @@ def render(site: Site, entries: Sequence[Entry], self_url: str) -> bytes:
         item.link(href=entry.url)
         item.guid(entry.id, permalink=entry.id == entry.url)
         item.pubDate(feed_time(entry.published))
-        if entry.summary:
-            # RSS readers (and validators) read <description> as HTML.
-            item.summary(html.escape(entry.summary, quote=False))
+        # RSS readers (and validators) read <description> as HTML; feedgen
+        # writes content:encoded only beside a description.
+        item.summary(html.escape(entry.summary or entry.title, quote=False))
         if entry.content_html:
             item.content(entry.content_html, type="html")
         item.dc.dc_creator([author.name for author in entry.authors])
