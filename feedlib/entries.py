@@ -7,11 +7,19 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from .errors import PostError, PostErrors
-from .model import Author, Entry, Post, Site
+from .model import Author, Entry, Post, Rendered, Site
 from .render import absolute_links, render_markdown, summarize
 from .urls import absolute_url, post_url
 
-__all__ = ["DEFAULT_LIMIT", "build_entries", "entry_id", "newest_first", "select_posts", "to_entry"]
+__all__ = [
+    "DEFAULT_LIMIT",
+    "build_entries",
+    "entry_id",
+    "newest_first",
+    "render_post",
+    "select_posts",
+    "to_entry",
+]
 
 #: How many entries a feed shows unless told otherwise (jekyll-feed's default too).
 DEFAULT_LIMIT = 20
@@ -82,23 +90,35 @@ def select_posts(
     return unique if limit is None else unique[:limit]
 
 
-def to_entry(post: Post, site: Site) -> Entry:
+def render_post(post: Post, site: Site) -> Rendered:
+    """The HTML (links made absolute) and the summary of ``post``: the slow part of an entry.
+
+    Pure: reads neither the disk nor the clock, so its result can be kept and reused
+    for as long as the post file and the site settings stay the same.
+    """
+    content = absolute_links(render_markdown(post.body, site.markdown_extensions), post_url(post, site))
+    summary = summarize(post.excerpt, post.body, content, site.summary_length, site.markdown_extensions)
+    return Rendered(content, summary)
+
+
+def to_entry(post: Post, site: Site, rendered: Rendered | None = None) -> Entry:
     """The feed entry for ``post``: renders its Markdown, makes links absolute.
 
+    ``rendered`` is the result of :func:`render_post` when it is already known.
     Pure: reads neither the disk nor the clock.
     """
-    url = post_url(post, site)
-    content = absolute_links(render_markdown(post.body, site.markdown_extensions), url)
+    if rendered is None:
+        rendered = render_post(post, site)
     return Entry(
         id=entry_id(post, site),
-        url=url,
+        url=post_url(post, site),
         title=post.title,
         published=post.date,
         updated=post.updated,
         authors=post.authors or site.authors or (Author(site.title),),
         categories=tuple(dict.fromkeys(post.categories + post.tags)),
-        summary=summarize(post.excerpt, post.body, content, site.summary_length, site.markdown_extensions),
-        content_html=content,
+        summary=rendered.summary,
+        content_html=rendered.content_html,
         source=post.path,
     )
 

@@ -20,7 +20,15 @@ from .errors import ConfigError, PostError, PostErrors
 from .model import Author, Post, Site
 from .text import collapse_whitespace, scalar_text, strip_xml_illegal
 
-__all__ = ["POST_SUFFIXES", "find_post_files", "load_post", "load_posts", "parse_authors"]
+__all__ = [
+    "POST_SUFFIXES",
+    "decode_post",
+    "find_post_files",
+    "load_post",
+    "load_posts",
+    "parse_authors",
+    "parse_post",
+]
 
 #: File name endings read as posts.
 POST_SUFFIXES = (".md", ".markdown", ".txt")
@@ -84,7 +92,11 @@ def _kind(value: object) -> str:
     return type(value).__name__
 
 
-def _decode(path: Path, raw: bytes) -> str:
+def decode_post(path: Path, raw: bytes) -> str:
+    """The text of a post file: UTF-8 without a BOM, Unix line ends, no XML-illegal characters.
+
+    Raises :class:`PostError` naming the file and line of the first invalid byte.
+    """
     skipped = len(_BOM) if raw.startswith(_BOM) else 0
     try:
         text = raw[skipped:].decode("utf-8")
@@ -212,7 +224,16 @@ def load_post(path: Path | str, site: Site) -> Post:
         raw = path.read_bytes()
     except OSError as error:
         raise PostError(path, f"cannot read: {error.strerror or error}") from None
-    fm, body = _split(path, _decode(path, raw))
+    return parse_post(path, decode_post(path, raw), site)
+
+
+def parse_post(path: Path, text: str, site: Site) -> Post:
+    """The post that ``text`` (from :func:`decode_post`) says; ``path`` is where it came from.
+
+    ``post.body`` is always the end of ``text``. Raises :class:`PostError`
+    naming the file (and line).
+    """
+    fm, body = _split(path, text)
     tz = zone(site.timezone)
     file_date, file_slug = date_from_filename(path.stem, tz)
     slug = fm.scalar("slug") or file_slug
