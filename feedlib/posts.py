@@ -111,6 +111,28 @@ def decode_post(path: Path, raw: bytes) -> str:
     return strip_xml_illegal(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+def _bad_timestamp_line(fm_text: str) -> int | None:
+    """The 0-based line of the first timestamp in ``fm_text`` that is not a real date."""
+    try:
+        root = yaml.compose(fm_text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    constructor = yaml.SafeLoader("")
+    pending = [root] if root is not None else []
+    while pending:
+        node = pending.pop(0)
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
+            try:
+                constructor.construct_yaml_timestamp(node)
+            except ValueError:
+                return int(node.start_mark.line)
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            pending.extend(item for pair in node.value for item in pair)
+    return None
+
+
 def _split(path: Path, text: str) -> tuple[_FrontMatter, str]:
     assert _HANDLER.FM_BOUNDARY is not None
     if not _HANDLER.detect(text):
@@ -134,6 +156,14 @@ def _split(path: Path, text: str) -> tuple[_FrontMatter, str]:
         line = first_line + mark.line if mark is not None else None
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise PostError(path, f"invalid YAML front matter: {problem}", line) from None
+    except ValueError as error:
+        # PyYAML reads "2024-13-45" as a timestamp, then fails to build the date.
+        line = _bad_timestamp_line(fm_text)
+        raise PostError(
+            path,
+            f"invalid date in the front matter: {error}",
+            first_line + line if line is not None else None,
+        ) from None
     if data is None:
         data = {}
     if not isinstance(data, Mapping):
