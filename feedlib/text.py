@@ -47,7 +47,7 @@ def truncate(text: str, limit: int, ellipsis: str = "…") -> str:
 
     >>> truncate("xAIの200億ドル調達", 8)
     'xAIの200…'
-    >>> truncate("one two three", 10)
+    >>> truncate("one two three", 9)
     'one two…'
     """
     if len(text) <= limit:
