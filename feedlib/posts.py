@@ -39,6 +39,8 @@ _EMAIL = re.compile(r"^[^@\s<>()\[\]\\,;:\"]+@[^@\s<>()\[\]\\,;:\"]+\.[^@\s<>()\
 _SCALARS = (str, int, float, bool, date, datetime)
 
 Scalar = str | int | float | bool | date | datetime
+# What PyYAML's SafeLoader lets escape, besides YAMLError, while building values.
+_CONSTRUCTION_ERRORS = (ValueError, TypeError, AttributeError, OverflowError)
 
 
 class _FrontMatter:
@@ -111,6 +113,20 @@ def decode_post(path: Path, raw: bytes) -> str:
     return strip_xml_illegal(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+def _xml_safe(value: Any) -> Any:
+    """``value`` with XML-illegal characters dropped from every string in it.
+
+    The file's text has none, but YAML escapes in double-quoted strings make them.
+    """
+    if isinstance(value, str):
+        return strip_xml_illegal(value)
+    if isinstance(value, list):
+        return [_xml_safe(item) for item in value]
+    if isinstance(value, Mapping):
+        return {_xml_safe(key): _xml_safe(item) for key, item in value.items()}
+    return value
+
+
 def _bad_timestamp_line(fm_text: str) -> int | None:
     """The 0-based line of the first timestamp in ``fm_text`` that is not a real date."""
     try:
@@ -124,7 +140,7 @@ def _bad_timestamp_line(fm_text: str) -> int | None:
         if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
             try:
                 constructor.construct_yaml_timestamp(node)
-            except ValueError:
+            except _CONSTRUCTION_ERRORS:
                 return int(node.start_mark.line)
         elif isinstance(node, yaml.SequenceNode):
             pending.extend(node.value)
@@ -156,16 +172,16 @@ def _split(path: Path, text: str) -> tuple[_FrontMatter, str]:
         line = first_line + mark.line if mark is not None else None
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise PostError(path, f"invalid YAML front matter: {problem}", line) from None
-    except ValueError as error:
-        # PyYAML reads "2024-13-45" as a timestamp, then fails to build the date.
+    except _CONSTRUCTION_ERRORS as error:
+        # PyYAML matches "2024-13-45" (or "!!timestamp junk") as a timestamp,
+        # then fails to build the date with a bare exception.
         line = _bad_timestamp_line(fm_text)
         raise PostError(
             path,
             f"invalid date in the front matter: {error}",
             first_line + line if line is not None else None,
         ) from None
-    if data is None:
-        data = {}
+    data = _xml_safe(data) if data is not None else {}
     if not isinstance(data, Mapping):
         raise PostError(
             path, f"front matter must be a mapping of keys to values, not a {_kind(data)}", first_line
