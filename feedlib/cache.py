@@ -311,7 +311,9 @@ class PostCache:
         try:
             return _decode_rendered(record["rendered"])
         except ValueError as error:
-            self._discard(key, error)
+            _log.debug("cache: rendering of %s is unusable (%s); rendering it again", key, error)
+            self._records[key] = {name: value for name, value in record.items() if name != "rendered"}
+            self._dirty = True
             return None
 
     def put_post(self, key: str, digest: str, post: Post, body_start: int) -> None:
