@@ -16,7 +16,7 @@ from .config import Config
 from .entries import select_posts
 from .errors import PostError, PostErrors, PublishError
 from .formats import FORMATS
-from .incremental import Progress, load_posts_cached, render_entries
+from .incremental import Progress, identities, load_posts_cached, render_entries
 from .lock import DEFAULT_WAIT, output_lock
 from .preview import FeedPreview, preview_documents
 from .publish import Document, Published, remove_stale_temporaries, render_documents, write_documents
@@ -55,7 +55,12 @@ def render_site(
     loaded = load_posts_cached(config.build.posts, site, cache, on_error=problems.append)
     by_path = {item.post.path: item for item in loaded}
     selected = select_posts(
-        (item.post for item in loaded), site, now=now, limit=config.build.limit, on_error=problems.append
+        (item.post for item in loaded),
+        site,
+        now=now,
+        limit=config.build.limit,
+        on_error=problems.append,
+        identify=identities(loaded),
     )
     if problems and not skip_invalid:
         raise PostErrors(problems)
@@ -135,5 +140,12 @@ def check(config: Config, *, now: datetime | None = None) -> CheckReport:
     invalid: list[PostError] = []
     loaded = load_posts_cached(config.build.posts, config.site, _open_cache(config), on_error=invalid.append)
     clashes: list[PostError] = []
-    select_posts((item.post for item in loaded), config.site, now=now, limit=None, on_error=clashes.append)
+    select_posts(
+        (item.post for item in loaded),
+        config.site,
+        now=now,
+        limit=None,
+        on_error=clashes.append,
+        identify=identities(loaded),
+    )
     return CheckReport(len(loaded) + len(invalid), tuple(invalid + clashes))

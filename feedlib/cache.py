@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -28,7 +29,6 @@ from zoneinfo import ZoneInfo
 from ._version import __version__
 from .model import Author, Post, Rendered, Site
 from .publish import write_atomic
-from .text import strip_xml_illegal
 
 __all__ = ["CACHE_FILE", "CACHE_VERSION", "CachedPost", "PostCache", "content_digest", "settings_fingerprint"]
 
@@ -39,6 +39,9 @@ CACHE_VERSION = 1
 
 # The libraries whose behaviour shapes a Post or its HTML.
 _LIBRARIES = ("markdown", "python-frontmatter", "PyYAML", "lxml", "python-dateutil", "tzdata")
+
+# An escape json.dumps(ensure_ascii=False) writes only for characters XML forbids.
+_FOREIGN_ESCAPE = re.compile(r"(?:^|[^\\])(?:\\\\)*\\[bfu]")
 
 _log = logging.getLogger(__name__)
 
@@ -81,28 +84,33 @@ def settings_fingerprint(site: Site) -> str:
 
 
 # --- JSON shapes -----------------------------------------------------------
+# Lists, not objects: a warm build decodes one record per post file, and
+# json.loads is bound by the number of tokens.
+#   record:   [digest, url, id, post, rendered or null]
+#   post:     [title, date, updated, slug, categories, tags, authors, excerpt, permalink, id, draft]
+#   time:     [iso time with offset] or [local iso time, fold, zone name]
+#   author:   [name, email or null, uri or null]
+#   rendered: [html, summary]
+
+_DIGEST, _URL, _ID, _POST, _RENDERED = range(5)
+_RECORD_LENGTH = 5
+_POST_LENGTH = 11
 
 
-def _encode_time(moment: datetime) -> dict[str, Any] | None:
+def _encode_time(moment: datetime) -> list[Any] | None:
     # A zone name, not only an offset: the same wall time in Asia/Tokyo and in
     # "+09:00" can print differently, and a feed must come out byte for byte.
     if isinstance(moment.tzinfo, ZoneInfo) and moment.tzinfo.key:
-        return {
-            "local": moment.replace(tzinfo=None).isoformat(),
-            "fold": moment.fold,
-            "zone": moment.tzinfo.key,
-        }
+        return [moment.replace(tzinfo=None).isoformat(), moment.fold, moment.tzinfo.key]
     if type(moment.tzinfo) is timezone:
-        return {"iso": moment.isoformat()}
+        return [moment.isoformat()]
     return None  # A time zone this cache cannot write down: the post is not cached.
 
 
 def _text(value: object) -> str:
+    # No string can hold a character XML forbids: _records_in checked the whole file.
     if not isinstance(value, str):
         raise _Invalid(f"expected a string, got {type(value).__name__}")
-    # What feedlib writes never holds these; a string that does would break the feed.
-    if strip_xml_illegal(value) != value:
-        raise _Invalid("a string with characters XML forbids")
     return value
 
 
@@ -110,93 +118,106 @@ def _optional_text(value: object) -> str | None:
     return None if value is None else _text(value)
 
 
-def _texts(value: object) -> tuple[str, ...]:
-    if not isinstance(value, list):
-        raise _Invalid(f"expected a list, got {type(value).__name__}")
-    return tuple(_text(item) for item in value)
-
-
-def _mapping(value: object) -> Mapping[str, Any]:
-    if not isinstance(value, dict):
-        raise _Invalid(f"expected an object, got {type(value).__name__}")
+def _list(value: object, length: int | None = None) -> list[Any]:
+    if not isinstance(value, list) or (length is not None and len(value) != length):
+        raise _Invalid(f"expected a list of {length or 'any number of'} items")
     return value
 
 
+def _texts(value: object) -> tuple[str, ...]:
+    return tuple(_text(item) for item in _list(value))
+
+
 def _decode_time(value: object) -> datetime:
-    data = _mapping(value)
-    if "zone" in data:
-        fold = data.get("fold")
+    parts = _list(value)
+    if len(parts) == 3:
+        local, fold, name = parts
         if fold not in (0, 1) or isinstance(fold, bool):
             raise _Invalid("fold must be 0 or 1")
-        local = datetime.fromisoformat(_text(data.get("local")))
-        if local.tzinfo is not None:
+        moment = datetime.fromisoformat(_text(local))
+        if moment.tzinfo is not None:
             raise _Invalid("a local time carries no offset")
-        return local.replace(tzinfo=ZoneInfo(_text(data["zone"])), fold=fold)
-    moment = datetime.fromisoformat(_text(data.get("iso")))
+        return moment.replace(tzinfo=ZoneInfo(_text(name)), fold=fold)
+    moment = datetime.fromisoformat(_text(_list(parts, 1)[0]))
     if moment.utcoffset() is None:
         raise _Invalid("a time without an offset")
     return moment
 
 
-def _encode_post(post: Post) -> dict[str, Any] | None:
+def _encode_post(post: Post) -> list[Any] | None:
     date, updated = _encode_time(post.date), _encode_time(post.updated)
     if date is None or updated is None:
         return None
-    return {
-        "title": post.title,
-        "date": date,
-        "updated": updated,
-        "slug": post.slug,
-        "categories": list(post.categories),
-        "tags": list(post.tags),
-        "authors": [[author.name, author.email, author.uri] for author in post.authors],
-        "excerpt": post.excerpt,
-        "permalink": post.permalink,
-        "id": post.id,
-        "draft": post.draft,
-    }
+    authors = [[author.name, author.email, author.uri] for author in post.authors]
+    return [
+        post.title,
+        date,
+        updated,
+        post.slug,
+        list(post.categories),
+        list(post.tags),
+        authors,
+        post.excerpt,
+        post.permalink,
+        post.id,
+        post.draft,
+    ]
 
 
 def _decode_author(value: object) -> Author:
-    if not isinstance(value, list) or len(value) != 3:
-        raise _Invalid("an author is [name, email, uri]")
-    name, email, uri = value
+    name, email, uri = _list(value, 3)
     return Author(_text(name), _optional_text(email), _optional_text(uri))
 
 
 def _decode_post(value: object, path: Path) -> Post:
-    data = _mapping(value)
-    authors = data.get("authors")
-    if not isinstance(authors, list):
-        raise _Invalid("authors must be a list")
-    draft = data.get("draft")
+    title, date, updated, slug, categories, tags, authors, excerpt, permalink, ident, draft = _list(
+        value, _POST_LENGTH
+    )
     if not isinstance(draft, bool):
         raise _Invalid("draft must be true or false")
     return Post(
         path=path,
-        title=_text(data.get("title")),
-        date=_decode_time(data.get("date")),
-        updated=_decode_time(data.get("updated")),
-        slug=_text(data.get("slug")),
+        title=_text(title),
+        date=_decode_time(date),
+        updated=_decode_time(updated),
+        slug=_text(slug),
         body="",
-        categories=_texts(data.get("categories")),
-        tags=_texts(data.get("tags")),
-        authors=tuple(_decode_author(author) for author in authors),
-        excerpt=_optional_text(data.get("excerpt")),
-        permalink=_optional_text(data.get("permalink")),
-        id=_optional_text(data.get("id")),
+        categories=_texts(categories),
+        tags=_texts(tags),
+        authors=tuple(_decode_author(author) for author in _list(authors)),
+        excerpt=_optional_text(excerpt),
+        permalink=_optional_text(permalink),
+        id=_optional_text(ident),
         draft=draft,
     )
 
 
 def _decode_rendered(value: object) -> Rendered:
-    data = _mapping(value)
-    return Rendered(_text(data.get("html")), _text(data.get("summary")))
+    html, summary = _list(value, 2)
+    return Rendered(_text(html), _text(summary))
+
+
+def _holds_xml_illegal(text: str) -> bool:
+    r"""Whether decoding the JSON ``text`` could give a string with a character XML forbids.
+
+    Checking the file once costs far less than checking every string in it.
+    Raw, strict UTF-8 has no surrogates, and JSON rejects raw control
+    characters, which leaves U+FFFE and U+FFFF. This cache writes every other
+    character raw except \t \n \r " and \\, so an escape \b, \f or \uXXXX
+    (after an even run of backslashes) was not written by it.
+    """
+    if "\ufffe" in text or "\uffff" in text:
+        return True
+    maybe_escaped = "\\u" in text or "\\b" in text or "\\f" in text
+    return maybe_escaped and _FOREIGN_ESCAPE.search(text) is not None
 
 
 def _records_in(raw: bytes, fingerprint: str) -> dict[str, Any]:
     try:
-        data = json.loads(raw)
+        text = raw.decode("utf-8")
+        if _holds_xml_illegal(text):
+            raise _Invalid("holds characters that XML forbids, or escapes this cache never writes")
+        data = json.loads(text)
     except (ValueError, RecursionError) as error:
         raise _Invalid(f"is not valid JSON ({error})") from None
     if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
@@ -214,15 +235,17 @@ def _records_in(raw: bytes, fingerprint: str) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class CachedPost:
-    """A post read from the cache.
+    """What the cache keeps of a post: the post, its URL and its entry id.
 
-    Its ``body`` is left out (empty) to keep the cache small: the body is
-    ``decode_post(path, raw)[body_start:]``, for the file bytes the record is for.
-    ``front_matter`` is left out too.
+    The post's ``body`` is left out (empty) to keep the cache small, and so is
+    its ``front_matter``: :func:`feedlib.posts.post_body` gets the body back
+    from the file without YAML. ``url`` and ``id`` are kept because every
+    build compares them across all posts.
     """
 
     post: Post
-    body_start: int
+    url: str
+    id: str
 
 
 class PostCache:
@@ -278,16 +301,11 @@ class PostCache:
             cache._dirty = True  # Rewrite it, even if no post changed.
         return cache
 
-    def _record(self, key: str, digest: str) -> Mapping[str, Any] | None:
+    def _record(self, key: str, digest: str) -> list[Any] | None:
         record = self._records.get(key)
-        if not isinstance(record, dict) or record.get("digest") != digest:
+        if not isinstance(record, list) or len(record) != _RECORD_LENGTH or record[_DIGEST] != digest:
             return None
         return record
-
-    def _discard(self, key: str, error: Exception) -> None:
-        _log.debug("cache: record for %s is unusable (%s); reading the file again", key, error)
-        self._records.pop(key, None)
-        self._dirty = True
 
     def post(self, key: str, digest: str, path: Path) -> CachedPost | None:
         """The post that the file ``key`` with bytes of hash ``digest`` says, if cached."""
@@ -295,34 +313,37 @@ class PostCache:
         if record is None:
             return None
         try:
-            body_start = record.get("body_start")
-            if not isinstance(body_start, int) or isinstance(body_start, bool) or body_start < 0:
-                raise _Invalid("body_start must be a whole number")
-            return CachedPost(_decode_post(record.get("post"), path), body_start)
+            return CachedPost(_decode_post(record[_POST], path), _text(record[_URL]), _text(record[_ID]))
         except (ValueError, KeyError) as error:  # ZoneInfoNotFoundError is a KeyError.
-            self._discard(key, error)
+            _log.debug("cache: record for %s is unusable (%s); reading the file again", key, error)
+            del self._records[key]
+            self._dirty = True
             return None
 
     def rendered(self, key: str, digest: str) -> Rendered | None:
         """What the file ``key`` with bytes of hash ``digest`` rendered to, if cached."""
         record = self._record(key, digest)
-        if record is None or "rendered" not in record:
+        if record is None or record[_RENDERED] is None:
             return None
         try:
-            return _decode_rendered(record["rendered"])
+            return _decode_rendered(record[_RENDERED])
         except ValueError as error:
             _log.debug("cache: rendering of %s is unusable (%s); rendering it again", key, error)
-            self._records[key] = {name: value for name, value in record.items() if name != "rendered"}
-            self._dirty = True
+            self._set_rendered(key, record, None)
             return None
 
-    def put_post(self, key: str, digest: str, post: Post, body_start: int) -> None:
+    def _set_rendered(self, key: str, record: list[Any], rendered: list[str] | None) -> None:
+        if record[_RENDERED] != rendered:
+            self._records[key] = [*record[:_RENDERED], rendered]
+            self._dirty = True
+
+    def put_post(self, key: str, digest: str, cached: CachedPost) -> None:
         """Remember what the file ``key`` with bytes of hash ``digest`` says."""
-        encoded = _encode_post(post)
+        encoded = _encode_post(cached.post)
         if encoded is None:
             _log.debug("cache: cannot record the time zone of %s; it will be read every time", key)
             return
-        record = {"digest": digest, "body_start": body_start, "post": encoded}
+        record = [digest, cached.url, cached.id, encoded, None]
         if self._records.get(key) != record:
             self._records[key] = record
             self._dirty = True
@@ -330,12 +351,8 @@ class PostCache:
     def put_rendered(self, key: str, digest: str, rendered: Rendered) -> None:
         """Remember what the file ``key`` rendered to; only beside a record of the same bytes."""
         record = self._record(key, digest)
-        if record is None:
-            return
-        value = {"html": rendered.content_html, "summary": rendered.summary}
-        if record.get("rendered") != value:
-            self._records[key] = {**record, "rendered": value}
-            self._dirty = True
+        if record is not None:
+            self._set_rendered(key, record, [rendered.content_html, rendered.summary])
 
     def retain(self, keys: Iterable[str]) -> None:
         """Forget the files not in ``keys`` (they no longer exist)."""
@@ -352,9 +369,8 @@ class PostCache:
         """
         keep = set(keys)
         for key, record in list(self._records.items()):
-            if key not in keep and isinstance(record, dict) and "rendered" in record:
-                self._records[key] = {name: value for name, value in record.items() if name != "rendered"}
-                self._dirty = True
+            if key not in keep and isinstance(record, list) and len(record) == _RECORD_LENGTH:
+                self._set_rendered(key, record, None)
 
     def to_bytes(self) -> bytes:
         """The cache file's content."""

@@ -16,6 +16,7 @@ __all__ = [
     "build_entries",
     "entry_id",
     "newest_first",
+    "post_identity",
     "render_post",
     "select_posts",
     "to_entry",
@@ -44,13 +45,20 @@ def newest_first(posts: Iterable[Post]) -> list[Post]:
     return sorted(by_path, key=lambda post: post.date, reverse=True)
 
 
-def _clashes(posts: Iterable[Post], site: Site) -> list[PostError]:
+def post_identity(post: Post, site: Site) -> tuple[str, str]:
+    """The absolute URL and the entry id of ``post``: what no two posts may share."""
+    return post_url(post, site), entry_id(post, site)
+
+
+def _clashes(
+    posts: Iterable[Post], site: Site, identify: Callable[[Post, Site], tuple[str, str]]
+) -> list[PostError]:
     """An error for each post whose URL or id an earlier file (by path) has."""
     seen_urls: dict[str, Post] = {}
     seen_ids: dict[str, Post] = {}
     errors: list[PostError] = []
     for post in sorted(posts, key=lambda post: str(post.path)):
-        url, ident = post_url(post, site), entry_id(post, site)
+        url, ident = identify(post, site)
         clash = seen_urls.get(url) or seen_ids.get(ident)
         if clash is not None:
             what = f"URL {url}" if url in seen_urls else f"id {ident}"
@@ -67,6 +75,7 @@ def select_posts(
     now: datetime | None = None,
     limit: int | None = DEFAULT_LIMIT,
     on_error: Callable[[PostError], None] | None = None,
+    identify: Callable[[Post, Site], tuple[str, str]] = post_identity,
 ) -> list[Post]:
     """The posts a feed shows: published, not after ``now``, newest first, at most ``limit``.
 
@@ -75,11 +84,12 @@ def select_posts(
 
     Two published posts with the same URL or id are an error naming both
     files (:class:`PostErrors`); with ``on_error`` the later file is reported
-    there and left out instead.
+    there and left out instead. ``identify`` gives a post's URL and id, as
+    :func:`post_identity` does; a caller that already knows them passes a lookup.
     """
     cutoff = now if now is not None else datetime.now(UTC)
     visible = newest_first(post for post in posts if not post.draft and post.date <= cutoff)
-    errors = _clashes(visible, site)
+    errors = _clashes(visible, site, identify)
     if errors and on_error is None:
         raise PostErrors(errors)
     for problem in errors:

@@ -13,13 +13,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from .cache import PostCache, content_digest
-from .entries import render_post, to_entry
+from .cache import CachedPost, PostCache, content_digest
+from .entries import post_identity, render_post, to_entry
 from .errors import PostError, PostErrors
 from .model import Entry, Post, Site
-from .posts import decode_post, find_post_files, parse_post
+from .posts import decode_post, parse_post, post_body, post_files
 
-__all__ = ["LoadedPost", "Progress", "load_posts_cached", "render_entries"]
+__all__ = ["LoadedPost", "Progress", "identities", "load_posts_cached", "render_entries"]
 
 _T = TypeVar("_T")
 _log = logging.getLogger(__name__)
@@ -35,17 +35,22 @@ class Progress(Protocol):
 
 @dataclass(frozen=True)
 class LoadedPost:
-    """A post and where it came from.
+    """A post, where it came from, and its URL and entry id.
 
-    ``body_start`` is set when the post came from the cache without its body
-    (``post.body`` is empty until :func:`render_entries` needs it), and ``None``
-    when ``post.body`` is the real body.
+    ``cached`` is true when the post came from the cache without its body:
+    ``post.body`` is empty until :func:`render_entries` needs it.
     """
 
     post: Post
     key: str
     digest: str
-    body_start: int | None = None
+    url: str
+    id: str
+    cached: bool = False
+
+    def identity(self) -> tuple[str, str]:
+        """The URL and id, as :func:`feedlib.entries.post_identity` gives them."""
+        return self.url, self.id
 
 
 def _read(path: Path) -> bytes:
@@ -60,12 +65,13 @@ def _parse(path: Path, key: str, raw: bytes, site: Site, cache: PostCache) -> Lo
     cached = cache.post(key, digest, path)
     if cached is not None:
         _log.debug("cache hit: %s", path)
-        return LoadedPost(cached.post, key, digest, cached.body_start)
+        return LoadedPost(cached.post, key, digest, cached.url, cached.id, cached=True)
     _log.debug("cache miss: %s", path)
     text = decode_post(path, raw)
     post = parse_post(path, text, site)
-    cache.put_post(key, digest, post, len(text) - len(post.body))
-    return LoadedPost(post, key, digest)
+    url, ident = post_identity(post, site)
+    cache.put_post(key, digest, CachedPost(post, url, ident))
+    return LoadedPost(post, key, digest, url, ident)
 
 
 def load_posts_cached(
@@ -79,19 +85,16 @@ def load_posts_cached(
     Errors are handled as :func:`feedlib.posts.load_posts` does. Records of
     files that are gone are dropped from the cache.
     """
-    root = Path(folder)
     loaded: list[LoadedPost] = []
     errors: list[PostError] = []
-    keys = []
-    for path in find_post_files(root):
-        key = path.relative_to(root).as_posix()
-        keys.append(key)
+    files = post_files(folder)
+    for key, path in files:
         try:
             loaded.append(_parse(path, key, _read(path), site, cache))
         except PostError as error:
             _log.debug("invalid: %s", error)
             errors.append(error)
-    cache.retain(keys)
+    cache.retain(key for key, _ in files)
     if errors and on_error is None:
         raise PostErrors(errors)
     for problem in errors:
@@ -100,9 +103,15 @@ def load_posts_cached(
     return loaded
 
 
+def identities(loaded: Iterable[LoadedPost]) -> Callable[[Post, Site], tuple[str, str]]:
+    """A lookup of the URL and id of each post in ``loaded``, for :func:`~feedlib.entries.select_posts`."""
+    known = {item.post.path: item.identity() for item in loaded}
+    return lambda post, site: known[post.path]
+
+
 def _with_body(item: LoadedPost, site: Site) -> tuple[Post, str]:
     """The post with its real body, and the hash of the bytes it was read from."""
-    if item.body_start is None:
+    if not item.cached:
         return item.post, item.digest
     path = item.post.path
     raw = _read(path)
@@ -112,7 +121,7 @@ def _with_body(item: LoadedPost, site: Site) -> tuple[Post, str]:
         # Edited since it was hashed a moment ago: use what it says now.
         _log.debug("changed while building: %s", path)
         return parse_post(path, text, site), digest
-    return replace(item.post, body=text[item.body_start :]), digest
+    return replace(item.post, body=post_body(path, text)), digest
 
 
 def _no_progress(items: Sequence[_T], label: str) -> Iterable[_T]:

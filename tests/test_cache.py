@@ -92,7 +92,7 @@ def test_a_new_post_entering_the_feed_is_rendered_from_the_cached_record(
 ) -> None:
     # Rendered only for the newest five; removing the newest brings an older,
     # cached but never rendered, post into the feed. Its body comes from the
-    # file, found by the offset the cache kept, without YAML.
+    # file, without YAML.
     _build(site)
     (site.posts / "post-00007.md").unlink()
     calls = Calls(monkeypatch)
@@ -148,7 +148,7 @@ def test_files_that_are_gone_are_pruned(site: SiteFiles) -> None:
     records = json.loads((site.cache / CACHE_FILE).read_bytes())["posts"]
     assert "post-00000.md" not in records
     assert len(records) == 7
-    assert sum("rendered" in record for record in records.values()) == 5
+    assert sum(record[4] is not None for record in records.values()) == 5
 
 
 def test_an_unchanged_build_does_not_rewrite_the_cache(site: SiteFiles) -> None:
@@ -159,7 +159,7 @@ def test_an_unchanged_build_does_not_rewrite_the_cache(site: SiteFiles) -> None:
     assert (before.st_ino, before.st_mtime_ns) == (after.st_ino, after.st_mtime_ns)
 
 
-def _mutate_records(change: Callable[[dict[str, Any]], None]) -> Callable[[bytes], bytes]:
+def _mutate_records(change: Callable[[list[Any]], None]) -> Callable[[bytes], bytes]:
     def corrupt(raw: bytes) -> bytes:
         data = json.loads(raw)
         for record in data["posts"].values():
@@ -169,15 +169,20 @@ def _mutate_records(change: Callable[[dict[str, Any]], None]) -> Callable[[bytes
     return corrupt
 
 
-def _set(*path: str, value: object) -> Callable[[dict[str, Any]], None]:
-    def change(record: dict[str, Any]) -> None:
+def _set(*path: int, value: object) -> Callable[[list[Any]], None]:
+    """Set one item of a record, found by its indexes (see the layout in feedlib.cache)."""
+
+    def change(record: list[Any]) -> None:
         target = record
-        for key in path[:-1]:
-            target = target.setdefault(key, {})
+        for index in path[:-1]:
+            target = target[index]
         target[path[-1]] = value
 
     return change
 
+
+POST, RENDERED = 3, 4
+TITLE, DATE, UPDATED, TAGS, AUTHORS, DRAFT = 0, 1, 2, 5, 6, 10
 
 CORRUPTIONS: dict[str, Callable[[bytes], bytes]] = {
     "empty": lambda raw: b"",
@@ -188,22 +193,28 @@ CORRUPTIONS: dict[str, Callable[[bytes], bytes]] = {
     "wrong version": lambda raw: json.dumps({**json.loads(raw), "version": 0}).encode(),
     "a list": lambda raw: b"[1, 2, 3]",
     "posts a list": lambda raw: json.dumps({**json.loads(raw), "posts": []}).encode(),
-    "records not objects": _mutate_records(lambda record: record.clear()),
-    "title a number": _mutate_records(_set("post", "title", value=123)),
-    "title with a control character": _mutate_records(_set("post", "title", value="bad\u0001title")),
-    "title with a lone surrogate": _mutate_records(_set("post", "title", value="bad\ud800")),
-    "body_start negative": _mutate_records(_set("body_start", value=-1)),
-    "body_start text": _mutate_records(_set("body_start", value="12")),
-    "unknown zone": _mutate_records(
-        _set("post", "date", value={"zone": "../../etc/passwd", "local": "2020-01-01T00:00:00", "fold": 0})
+    "records emptied": _mutate_records(lambda record: record.clear()),
+    "records too long": _mutate_records(lambda record: record.append(1)),
+    "url a number": _mutate_records(_set(1, value=5)),
+    "post an object": _mutate_records(_set(POST, value={"title": "x"})),
+    "title a number": _mutate_records(_set(POST, TITLE, value=123)),
+    "title with a control character": _mutate_records(_set(POST, TITLE, value="bad\u0001title")),
+    "title with a lone surrogate": _mutate_records(_set(POST, TITLE, value="bad\ud800")),
+    "title with U+FFFE": lambda raw: (
+        _mutate_records(_set(POST, TITLE, value="bad\ufffe"))(raw)
+        .decode("unicode-escape")
+        .encode("utf-8", "surrogatepass")
     ),
-    "naive time": _mutate_records(_set("post", "updated", value={"iso": "2020-01-01T00:00:00"})),
-    "authors a string": _mutate_records(_set("post", "authors", value="someone")),
-    "author too short": _mutate_records(_set("post", "authors", value=[["a", None]])),
-    "draft a string": _mutate_records(_set("post", "draft", value="no")),
-    "rendered html null": _mutate_records(_set("rendered", "html", value=None)),
-    "rendered a list": _mutate_records(_set("rendered", value=[])),
-    "tags nested": _mutate_records(_set("post", "tags", value=[["x"]])),
+    "digest a number": _mutate_records(_set(0, value=12)),
+    "unknown zone": _mutate_records(_set(POST, DATE, value=["2020-01-01T00:00:00", 0, "../../etc/passwd"])),
+    "naive time": _mutate_records(_set(POST, UPDATED, value=["2020-01-01T00:00:00"])),
+    "time a number": _mutate_records(_set(POST, UPDATED, value=[20200101])),
+    "authors a string": _mutate_records(_set(POST, AUTHORS, value="someone")),
+    "author too short": _mutate_records(_set(POST, AUTHORS, value=[["a", None]])),
+    "draft a string": _mutate_records(_set(POST, DRAFT, value="no")),
+    "rendered html null": _mutate_records(_set(RENDERED, value=[None, "x"])),
+    "rendered empty": _mutate_records(_set(RENDERED, value=[])),
+    "tags nested": _mutate_records(_set(POST, TAGS, value=[["x"]])),
 }
 
 
