@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 import feedlib
+from feedlib.cache import CACHE_FILE
 
 NOW = datetime(9999, 12, 31, tzinfo=UTC)
 
@@ -34,14 +36,16 @@ values = st.one_of(
 
 
 def _mostly(good: st.SearchStrategy[Any], junk: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
-    """Values a post plausibly holds three times out of four, anything else otherwise."""
-    return st.integers(0, 3).flatmap(lambda n: junk if n == 0 else good)
+    """Values a post plausibly holds seven times out of eight, anything else otherwise."""
+    return st.integers(0, 7).flatmap(lambda n: junk if n == 0 else good)
 
 
+# Years feedlib accepts (1000 to 9999), with a day to spare for any offset.
+_EARLIEST, _LATEST = datetime(1000, 1, 2), datetime(9999, 12, 30)
 moments = st.one_of(
-    st.datetimes(timezones=st.none() | st.timezones()),
-    st.dates(),
-    st.datetimes(timezones=st.timezones()).map(lambda moment: moment.strftime("%Y-%m-%d %H:%M:%S %z")),
+    st.datetimes(_EARLIEST, _LATEST, timezones=st.none() | st.timezones()),
+    st.dates(_EARLIEST.date(), _LATEST.date()),
+    st.datetimes(_EARLIEST, _LATEST, timezones=st.timezones()).map(lambda moment: moment.isoformat()),
 )
 dates = _mostly(
     moments,
@@ -91,7 +95,7 @@ def post_files(draw: st.DrawFn) -> str:
         if draw(st.booleans()):
             front[key] = draw(strategy)
     text = yaml.safe_dump(front, allow_unicode=True, default_flow_style=False) if front else ""
-    if draw(st.integers(0, 3)) == 0:
+    if draw(st.integers(0, 5)) == 0:
         key = draw(st.sampled_from(["title", "date", "tags", "author", "extra"]))
         text += f"{key}: {draw(st.text(max_size=30))}\n"
     body = draw(st.text())
@@ -156,3 +160,16 @@ def test_build_writes_valid_feeds_or_names_the_file(files: list[str], names: st.
             (root / "public" / name).unlink()
         feedlib.build(_config(root, cache=False), now=NOW, wait=5)
         assert _assert_valid_feeds(root / "public") == cold
+        # Posts cached without their rendering: bodies are cut from the files again.
+        _forget_renderings(root / "cache" / CACHE_FILE)
+        for name in cold:
+            (root / "public" / name).unlink()
+        feedlib.build(_config(root, cache=True), now=NOW, wait=5)
+        assert _assert_valid_feeds(root / "public") == cold
+
+
+def _forget_renderings(cache_file: Path) -> None:
+    data = json.loads(cache_file.read_bytes())
+    for record in data["posts"].values():
+        record[-1] = None
+    cache_file.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
