@@ -8,37 +8,62 @@
 """
 
 from ._version import __version__
-from .build import build
+from .build import CheckReport, build, check, dry_run, render_site
+from .cache import PostCache
 from .config import BuildOptions, Config, load_config
-from .entries import build_entries, select_posts, to_entry
-from .errors import ConfigError, FeedlibError, PostError, PostErrors, PublishError
+from .entries import build_entries, render_post, select_posts, to_entry
+from .errors import ConfigError, FeedlibError, LockTimeout, PostError, PostErrors, PublishError
 from .formats import FORMATS
-from .model import Author, Entry, Post, Site
+from .lock import output_lock
+from .model import Author, Entry, Post, Rendered, Site
 from .posts import load_post, load_posts
-from .publish import Published, render_documents, render_feed, write_atomic, write_documents, write_feeds
+from .preview import EntryChange, FeedPreview
+from .publish import (
+    Document,
+    Published,
+    remove_stale_temporaries,
+    render_documents,
+    render_feed,
+    write_atomic,
+    write_documents,
+    write_feeds,
+)
 
 __all__ = [
     "FORMATS",
     "Author",
     "BuildOptions",
+    "CheckReport",
     "Config",
     "ConfigError",
+    "Document",
     "Entry",
+    "EntryChange",
+    "FeedPreview",
     "FeedlibError",
+    "LockTimeout",
     "Post",
+    "PostCache",
     "PostError",
     "PostErrors",
     "PublishError",
     "Published",
+    "Rendered",
     "Site",
     "__version__",
     "build",
     "build_entries",
+    "check",
+    "dry_run",
     "load_config",
     "load_post",
     "load_posts",
+    "output_lock",
+    "remove_stale_temporaries",
     "render_documents",
     "render_feed",
+    "render_post",
+    "render_site",
     "select_posts",
     "to_entry",
     "write_atomic",

@@ -1,21 +1,86 @@
 """One build, start to end: configuration → posts → entries → published feeds.
 
-This is what ``feedlib build`` runs; the command only turns its results and
-errors into lines and exit statuses.
+This is what ``feedlib build`` and ``feedlib check`` run; the command only
+turns their results and errors into lines and exit statuses.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
+from .cache import CACHE_FILE, PostCache
 from .config import Config
-from .entries import select_posts, to_entry
-from .errors import PostError, PostErrors
-from .posts import load_posts
-from .publish import Published, render_documents, write_documents
+from .entries import select_posts
+from .errors import PostError, PostErrors, PublishError
+from .formats import FORMATS
+from .incremental import Progress, identities, load_posts_cached, render_entries
+from .lock import DEFAULT_WAIT, output_lock
+from .preview import FeedPreview, preview_documents
+from .publish import Document, Published, remove_stale_temporaries, render_documents, write_documents
 
-__all__ = ["build"]
+__all__ = ["CheckReport", "build", "check", "dry_run", "render_site"]
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What :func:`check` found: how many posts it read, and every problem."""
+
+    posts: int
+    problems: tuple[PostError, ...]
+
+
+def render_site(
+    config: Config,
+    cache: PostCache,
+    *,
+    now: datetime | None = None,
+    skip_invalid: bool = False,
+    on_skip: Callable[[PostError], None] | None = None,
+    progress: Progress | None = None,
+) -> list[Document]:
+    """Read every post and render every configured feed in memory; writes nothing.
+
+    Every invalid post is found before anything is rendered: they are raised
+    together as :class:`PostErrors`. With ``skip_invalid``, each is passed to
+    ``on_skip`` and left out instead. ``now`` (default: the current time)
+    leaves out posts dated after it. ``cache`` is read and updated, not saved.
+    """
+    problems: list[PostError] = []
+    site = config.site
+    loaded = load_posts_cached(config.build.posts, site, cache, on_error=problems.append)
+    by_path = {item.post.path: item for item in loaded}
+    selected = select_posts(
+        (item.post for item in loaded),
+        site,
+        now=now,
+        limit=config.build.limit,
+        on_error=problems.append,
+        identify=identities(loaded),
+    )
+    if problems and not skip_invalid:
+        raise PostErrors(problems)
+    for problem in problems:
+        if on_skip is not None:
+            on_skip(problem)
+    entries = render_entries([by_path[post.path] for post in selected], site, cache, progress)
+    return render_documents(site, entries, config.build.formats)
+
+
+def _open_cache(config: Config) -> PostCache:
+    return PostCache.load(config.build.cache, config.site)
+
+
+def _save_cache(cache: PostCache) -> None:
+    # The cache only saves time: failing to write it is worth a warning, not a failed build.
+    try:
+        cache.save()
+    except PublishError as error:
+        _log.warning("%s (the cache was not saved; the feeds are not affected)", error)
 
 
 def build(
@@ -24,23 +89,63 @@ def build(
     now: datetime | None = None,
     skip_invalid: bool = False,
     on_skip: Callable[[PostError], None] | None = None,
+    wait: float = DEFAULT_WAIT,
+    progress: Progress | None = None,
 ) -> list[Published]:
-    """Read every post, then render and write every configured feed.
+    """Read every post, then render and publish every configured feed.
 
-    Every invalid post is found before anything is rendered or written: they
-    are raised together as :class:`PostErrors`, and nothing is written. With
-    ``skip_invalid``, each is passed to ``on_skip`` and left out instead.
-    ``now`` (default: the current time) leaves out posts dated after it.
+    Holds the output folder's lock throughout (waiting up to ``wait`` seconds
+    for another build: :class:`~feedlib.errors.LockTimeout`), removes what a
+    killed build left behind, renders every feed in memory, and then writes
+    each file that changed atomically. With invalid posts nothing is written
+    (see :func:`render_site`). The cache folder is ``config.build.cache``
+    (``None``: no cache).
     """
-    problems: list[PostError] = []
-    site = config.site
-    posts = load_posts(config.build.posts, site, on_error=problems.append)
-    selected = select_posts(posts, site, now=now, limit=config.build.limit, on_error=problems.append)
-    if problems and not skip_invalid:
-        raise PostErrors(problems)
-    for problem in problems:
-        if on_skip is not None:
-            on_skip(problem)
-    entries = [to_entry(post, site) for post in selected]
-    documents = render_documents(site, entries, config.build.formats)
-    return write_documents(documents, config.build.out)
+    out = config.build.out
+    with output_lock(out, wait):
+        remove_stale_temporaries(out, [spec.filename for spec in FORMATS.values()])
+        if config.build.cache is not None:
+            remove_stale_temporaries(config.build.cache, [CACHE_FILE])
+        cache = _open_cache(config)
+        try:
+            documents = render_site(
+                config, cache, now=now, skip_invalid=skip_invalid, on_skip=on_skip, progress=progress
+            )
+        finally:
+            _save_cache(cache)  # What was read stays useful even when some posts are invalid.
+        return write_documents(documents, out)
+
+
+def dry_run(
+    config: Config,
+    *,
+    now: datetime | None = None,
+    skip_invalid: bool = False,
+    on_skip: Callable[[PostError], None] | None = None,
+    progress: Progress | None = None,
+) -> list[FeedPreview]:
+    """What :func:`build` would change in each feed, without writing anything (not even the cache)."""
+    documents = render_site(
+        config, _open_cache(config), now=now, skip_invalid=skip_invalid, on_skip=on_skip, progress=progress
+    )
+    return preview_documents(documents, config.build.out)
+
+
+def check(config: Config, *, now: datetime | None = None) -> CheckReport:
+    """Read every post as a build would and report every problem; writes nothing.
+
+    Problems are invalid posts and posts whose URL or id another post has.
+    ``now`` is as for :func:`render_site`.
+    """
+    invalid: list[PostError] = []
+    loaded = load_posts_cached(config.build.posts, config.site, _open_cache(config), on_error=invalid.append)
+    clashes: list[PostError] = []
+    select_posts(
+        (item.post for item in loaded),
+        config.site,
+        now=now,
+        limit=None,
+        on_error=clashes.append,
+        identify=identities(loaded),
+    )
+    return CheckReport(len(loaded) + len(invalid), tuple(invalid + clashes))

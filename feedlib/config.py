@@ -22,13 +22,32 @@ from .model import DEFAULT_PERMALINK, Site
 from .posts import parse_authors
 from .render import markdown_renderer
 
-__all__ = ["CONFIG_NAME", "BuildOptions", "Config", "config_from_mapping", "find_config", "load_config"]
+__all__ = [
+    "CONFIG_NAME",
+    "DEFAULT_CACHE",
+    "BuildOptions",
+    "Config",
+    "config_from_mapping",
+    "find_config",
+    "load_config",
+]
 
 #: The file ``feedlib build`` reads from the current folder.
 CONFIG_NAME = "feedlib.toml"
 
 _SITE_KEYS = {"url", "title", "description", "author", "language", "timezone"}
-_BUILD_KEYS = {"posts", "out", "formats", "limit", "permalink", "summary_length", "markdown_extensions"}
+_BUILD_KEYS = {
+    "posts",
+    "out",
+    "formats",
+    "limit",
+    "permalink",
+    "summary_length",
+    "markdown_extensions",
+    "cache",
+}
+#: The cache folder of a configuration file, beside it, unless it says otherwise.
+DEFAULT_CACHE = ".feedlib-cache"
 _TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
 # An RFC 5646 language tag as feeds use them: "ja", "en-US", "zh-Hant-TW".
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
@@ -39,12 +58,14 @@ class BuildOptions:
     """Where posts are read from and which feeds are written where.
 
     ``limit`` is the number of entries per feed; ``None`` means every post.
+    ``cache`` is the folder of the build cache; ``None`` means no cache.
     """
 
     posts: Path = Path("posts")
     out: Path = Path("public")
     formats: tuple[str, ...] = ("atom", "rss")
     limit: int | None = DEFAULT_LIMIT
+    cache: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -147,6 +168,7 @@ def _build_options(table: _Table) -> BuildOptions:
         out=table.path("out", "public"),
         formats=tuple(dict.fromkeys(formats)),
         limit=limit or None,
+        cache=table.path("cache", DEFAULT_CACHE),
     )
 
 

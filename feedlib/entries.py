@@ -7,12 +7,21 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from .errors import PostError, PostErrors
-from .model import Author, Entry, Post, Site
+from .model import Author, Entry, Post, Rendered, Site
 from .render import absolute_links, render_markdown, summarize
 from .text import strip_xml_illegal, xml_safe_author
 from .urls import absolute_url, post_url
 
-__all__ = ["DEFAULT_LIMIT", "build_entries", "entry_id", "newest_first", "select_posts", "to_entry"]
+__all__ = [
+    "DEFAULT_LIMIT",
+    "build_entries",
+    "entry_id",
+    "newest_first",
+    "post_identity",
+    "render_post",
+    "select_posts",
+    "to_entry",
+]
 
 #: How many entries a feed shows unless told otherwise (jekyll-feed's default too).
 DEFAULT_LIMIT = 20
@@ -38,22 +47,27 @@ def newest_first(posts: Iterable[Post]) -> list[Post]:
     return sorted(by_path, key=lambda post: post.date, reverse=True)
 
 
-def _addresses(post: Post, site: Site) -> tuple[str, str]:
-    """The post's URL and id; a :class:`PostError` when either cannot be made."""
+def post_identity(post: Post, site: Site) -> tuple[str, str]:
+    """The absolute URL and the entry id of ``post``: what no two posts may share.
+
+    Raises :class:`PostError` when either cannot be made.
+    """
     try:
         return post_url(post, site), entry_id(post, site)
     except ValueError as error:
         raise PostError(post.path, f"cannot make its URL: {error}") from None
 
 
-def _clashes(posts: Iterable[Post], site: Site) -> list[PostError]:
+def _clashes(
+    posts: Iterable[Post], site: Site, identify: Callable[[Post, Site], tuple[str, str]]
+) -> list[PostError]:
     """An error for each post whose URL or id an earlier file (by path) has."""
     seen_urls: dict[str, Post] = {}
     seen_ids: dict[str, Post] = {}
     errors: list[PostError] = []
     for post in sorted(posts, key=lambda post: str(post.path)):
         try:
-            url, ident = _addresses(post, site)
+            url, ident = identify(post, site)
         except PostError as error:
             errors.append(error)
             continue
@@ -73,6 +87,7 @@ def select_posts(
     now: datetime | None = None,
     limit: int | None = DEFAULT_LIMIT,
     on_error: Callable[[PostError], None] | None = None,
+    identify: Callable[[Post, Site], tuple[str, str]] = post_identity,
 ) -> list[Post]:
     """The posts a feed shows: published, not after ``now``, newest first, at most ``limit``.
 
@@ -81,11 +96,12 @@ def select_posts(
 
     Two published posts with the same URL or id are an error naming both
     files (:class:`PostErrors`); with ``on_error`` the later file is reported
-    there and left out instead.
+    there and left out instead. ``identify`` gives a post's URL and id, as
+    :func:`post_identity` does; a caller that already knows them passes a lookup.
     """
     cutoff = now if now is not None else datetime.now(UTC)
     visible = newest_first(post for post in posts if not post.draft and post.date <= cutoff)
-    errors = _clashes(visible, site)
+    errors = _clashes(visible, site, identify)
     if errors and on_error is None:
         raise PostErrors(errors)
     for problem in errors:
@@ -96,22 +112,36 @@ def select_posts(
     return unique if limit is None else unique[:limit]
 
 
-def to_entry(post: Post, site: Site) -> Entry:
-    """The feed entry for ``post``: renders its Markdown, makes links absolute.
+def render_post(post: Post, site: Site) -> Rendered:
+    """The HTML (links made absolute) and the summary of ``post``: the slow part of an entry.
 
-    Pure: reads neither the disk nor the clock. Every text is XML-safe: YAML
-    escapes in double-quoted strings can put characters XML forbids into front matter.
-    Raises :class:`PostError` for a post whose URL cannot be made or whose
-    Markdown cannot be rendered.
+    Pure: reads neither the disk nor the clock, so its result can be kept and reused
+    for as long as the post file and the site settings stay the same. Raises
+    :class:`PostError` for Markdown that cannot be rendered.
     """
-    url, ident = _addresses(post, site)
+    url, _ = post_identity(post, site)
     extensions = site.markdown_extensions
-    title = strip_xml_illegal(post.title).strip() or strip_xml_illegal(post.slug).strip() or "Untitled"
     try:
         content = absolute_links(render_markdown(post.body, extensions), url)
         summary = summarize(post.excerpt, post.body, content, site.summary_length, extensions)
     except ValueError as error:
         raise PostError(post.path, str(error)) from None
+    return Rendered(content, summary)
+
+
+def to_entry(post: Post, site: Site, rendered: Rendered | None = None) -> Entry:
+    """The feed entry for ``post``: renders its Markdown, makes links absolute.
+
+    ``rendered`` is the result of :func:`render_post` when it is already known.
+    Pure: reads neither the disk nor the clock. Every text is XML-safe: YAML
+    escapes in double-quoted strings can put characters XML forbids into front matter.
+    Raises :class:`PostError` for a post whose URL cannot be made or whose
+    Markdown cannot be rendered.
+    """
+    url, ident = post_identity(post, site)
+    if rendered is None:
+        rendered = render_post(post, site)
+    title = strip_xml_illegal(post.title).strip() or strip_xml_illegal(post.slug).strip() or "Untitled"
     authors = post.authors or site.authors or (Author(site.title),)
     terms = (strip_xml_illegal(term) for term in post.categories + post.tags)
     return Entry(
@@ -124,8 +154,8 @@ def to_entry(post: Post, site: Site) -> Entry:
         categories=tuple(dict.fromkeys(term for term in terms if term)),
         # Every entry has a summary: RSS keeps content:encoded only beside a
         # description, and an Atom entry needs some text (RFC 4287 4.1.1).
-        summary=summary or title,
-        content_html=content,
+        summary=rendered.summary or title,
+        content_html=rendered.content_html,
         source=post.path,
     )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-__all__ = ["ConfigError", "FeedlibError", "PostError", "PostErrors", "PublishError"]
+__all__ = ["ConfigError", "FeedlibError", "LockTimeout", "PostError", "PostErrors", "PublishError"]
 
 
 class FeedlibError(Exception):
@@ -61,3 +61,12 @@ class PublishError(FeedlibError):
         self.path = Path(path)
         self.message = message
         super().__init__(_located(path, None, message))
+
+
+class LockTimeout(FeedlibError):
+    """Another build held the output folder's lock for longer than this one would wait."""
+
+    def __init__(self, path: Path | str, waited: float) -> None:
+        self.path = Path(path)
+        self.waited = waited
+        super().__init__(f"another build holds {path}; gave up after {waited:g} s")

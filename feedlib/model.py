@@ -19,6 +19,7 @@ __all__ = [
     "Author",
     "Entry",
     "Post",
+    "Rendered",
     "Site",
 ]
 
@@ -87,6 +88,14 @@ class Post:
     id: str | None = None
     draft: bool = False
     front_matter: Mapping[str, Any] = field(default_factory=_frozen_mapping, compare=False)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The expensive part of an entry: a post's HTML with absolute links, and its summary."""
+
+    content_html: str
+    summary: str
 
 
 @dataclass(frozen=True)

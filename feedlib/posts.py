@@ -6,6 +6,7 @@ twenty posts never pays for Markdown in the rest of the archive.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime, tzinfo
@@ -21,12 +22,23 @@ from .errors import ConfigError, PostError, PostErrors
 from .model import Author, Post, Site
 from .text import collapse_whitespace, scalar_text, strip_xml_illegal
 
-__all__ = ["POST_SUFFIXES", "find_post_files", "load_post", "load_posts", "parse_authors"]
+__all__ = [
+    "POST_SUFFIXES",
+    "decode_post",
+    "find_post_files",
+    "load_post",
+    "load_posts",
+    "parse_authors",
+    "parse_post",
+    "post_body",
+    "post_files",
+]
 
 #: File name endings read as posts.
 POST_SUFFIXES = (".md", ".markdown", ".txt")
 
 _BOM = b"\xef\xbb\xbf"
+_HIDDEN = (".", "_")
 _HANDLER = YAMLHandler()
 # The addr-spec feed validators accept (ASCII, dotted domain).
 _EMAIL = re.compile(r"^[A-Za-z0-9_\-+.']+@([A-Za-z0-9-]+\.)+[A-Za-z0-9][-A-Za-z0-9]*$")
@@ -40,6 +52,7 @@ _SCALARS = (str, int, float, bool, date, datetime)
 # "2025-01-01 25:00:00" or explicit tags with impossible values
 # ("!!timestamp hello", "!!bool maybe").
 _CONSTRUCTOR_ERRORS = (ValueError, OverflowError, TypeError, AttributeError, KeyError)
+
 
 Scalar = str | int | float | bool | date | datetime
 
@@ -95,7 +108,11 @@ def _kind(value: object) -> str:
     return type(value).__name__
 
 
-def _decode(path: Path, raw: bytes) -> str:
+def decode_post(path: Path, raw: bytes) -> str:
+    """The text of a post file: UTF-8 without a BOM, Unix line ends, no XML-illegal characters.
+
+    Raises :class:`PostError` naming the file and line of the first invalid byte.
+    """
     skipped = len(_BOM) if raw.startswith(_BOM) else 0
     try:
         text = raw[skipped:].decode("utf-8")
@@ -110,43 +127,18 @@ def _decode(path: Path, raw: bytes) -> str:
     return strip_xml_illegal(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def _split(path: Path, text: str) -> tuple[_FrontMatter, str]:
-    assert _HANDLER.FM_BOUNDARY is not None
-    if not _HANDLER.detect(text):
-        raise PostError(path, "no front matter: a post starts with a '---' line, then YAML, then '---'", 1)
-    opening, closing = None, None
-    for match in _HANDLER.FM_BOUNDARY.finditer(text):
-        if opening is None:
-            opening = match
-        else:
-            closing = match
-            break
-    assert opening is not None
-    if closing is None:
-        raise PostError(path, "front matter is not closed: add a '---' line after it", 1)
-    fm_text = text[opening.end() : closing.start()]
-    first_line = text.count("\n", 0, opening.end()) + 1
-    try:
-        data = _HANDLER.load(fm_text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = first_line + mark.line if mark is not None else None
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise PostError(path, f"invalid YAML front matter: {problem}", line) from None
-    except _CONSTRUCTOR_ERRORS as error:
-        found = _bad_value(fm_text)
-        if found is None:
-            raise PostError(path, f"cannot read a front-matter value: {error!s}", first_line) from None
-        number, key = found
-        raise PostError(path, f"{key}: cannot read its value: {error!s}", first_line + number) from None
-    if data is None:
-        data = {}
-    if not isinstance(data, Mapping):
-        raise PostError(
-            path, f"front matter must be a mapping of keys to values, not a {_kind(data)}", first_line
-        )
-    body = text[closing.end() :].lstrip("\n")
-    return _FrontMatter(path, data, fm_text, first_line), body
+def _xml_safe(value: Any) -> Any:
+    """``value`` with XML-illegal characters dropped from every string in it.
+
+    The file's text has none, but YAML escapes in double-quoted strings make them.
+    """
+    if isinstance(value, str):
+        return strip_xml_illegal(value)
+    if isinstance(value, list):
+        return [_xml_safe(item) for item in value]
+    if isinstance(value, Mapping):
+        return {_xml_safe(key): _xml_safe(item) for key, item in value.items()}
+    return value
 
 
 def _bad_value(fm_text: str) -> tuple[int, str] | None:
@@ -162,6 +154,57 @@ def _bad_value(fm_text: str) -> tuple[int, str] | None:
         except yaml.YAMLError:
             continue
     return None
+
+
+def _fences(path: Path, text: str) -> tuple[str, int, str]:
+    """The front matter's text, the line it starts on, and the body, split without reading YAML."""
+    assert _HANDLER.FM_BOUNDARY is not None
+    if not _HANDLER.detect(text):
+        raise PostError(path, "no front matter: a post starts with a '---' line, then YAML, then '---'", 1)
+    opening, closing = None, None
+    for match in _HANDLER.FM_BOUNDARY.finditer(text):
+        if opening is None:
+            opening = match
+        else:
+            closing = match
+            break
+    assert opening is not None
+    if closing is None:
+        raise PostError(path, "front matter is not closed: add a '---' line after it", 1)
+    fm_text = text[opening.end() : closing.start()]
+    first_line = text.count("\n", 0, opening.end()) + 1
+    return fm_text, first_line, text[closing.end() :].lstrip("\n")
+
+
+def post_body(path: Path, text: str) -> str:
+    """The Markdown body of the post ``text`` (from :func:`decode_post`), without reading its YAML.
+
+    The same as ``parse_post(path, text, site).body``, for a post known to be valid.
+    """
+    return _fences(path, text)[2]
+
+
+def _split(path: Path, text: str) -> tuple[_FrontMatter, str]:
+    fm_text, first_line, body = _fences(path, text)
+    try:
+        data = _HANDLER.load(fm_text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = first_line + mark.line if mark is not None else None
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise PostError(path, f"invalid YAML front matter: {problem}", line) from None
+    except _CONSTRUCTOR_ERRORS as error:
+        found = _bad_value(fm_text)
+        if found is None:
+            raise PostError(path, f"cannot read a front-matter value: {error!s}", first_line) from None
+        number, key = found
+        raise PostError(path, f"{key}: cannot read its value: {error!s}", first_line + number) from None
+    data = _xml_safe(data) if data is not None else {}
+    if not isinstance(data, Mapping):
+        raise PostError(
+            path, f"front matter must be a mapping of keys to values, not a {_kind(data)}", first_line
+        )
+    return _FrontMatter(path, data, fm_text, first_line), body
 
 
 def _terms(fm: _FrontMatter, *keys: str) -> tuple[str, ...]:
@@ -264,7 +307,15 @@ def load_post(path: Path | str, site: Site) -> Post:
         raw = path.read_bytes()
     except OSError as error:
         raise PostError(path, f"cannot read: {error.strerror or error}") from None
-    fm, body = _split(path, _decode(path, raw))
+    return parse_post(path, decode_post(path, raw), site)
+
+
+def parse_post(path: Path, text: str, site: Site) -> Post:
+    """The post that ``text`` (from :func:`decode_post`) says; ``path`` is where it came from.
+
+    Raises :class:`PostError` naming the file (and line).
+    """
+    fm, body = _split(path, text)
     tz = zone(site.timezone)
     file_date, file_slug = date_from_filename(path.stem, tz)
     slug = fm.scalar("slug") or file_slug
@@ -300,8 +351,31 @@ def load_post(path: Path | str, site: Site) -> Post:
     )
 
 
-def _skipped(relative: Path) -> bool:
-    return any(part.startswith((".", "_")) for part in relative.parts)
+def post_files(folder: Path | str) -> list[tuple[str, Path]]:
+    """Post files under ``folder``, recursively, in sorted order, with their keys.
+
+    A file's key is its path relative to ``folder``, with ``/`` between parts.
+    Names starting with ``.`` or ``_`` (files or folders) are skipped, and so
+    are symbolic links to folders.
+    """
+    root = Path(folder)
+    if not root.is_dir():
+        raise ConfigError("posts folder not found", root)
+    found: list[tuple[tuple[str, ...], Path]] = []
+    # os.walk rather than rglob: a warm build of a large archive is bound by
+    # listing, reading and hashing files, and this is several times faster.
+    for current, folders, names in os.walk(root):
+        folders[:] = [name for name in folders if not name.startswith(_HIDDEN)]
+        base = Path(current)
+        parts = base.relative_to(root).parts
+        for name in names:
+            if name.startswith(_HIDDEN) or os.path.splitext(name)[1].lower() not in POST_SUFFIXES:  # noqa: PTH122
+                continue
+            path = base / name
+            if path.is_file():
+                found.append(((*parts, name), path))
+    found.sort(key=lambda item: item[0])
+    return [("/".join(parts), path) for parts, path in found]
 
 
 def find_post_files(folder: Path | str) -> Iterator[Path]:
@@ -309,15 +383,7 @@ def find_post_files(folder: Path | str) -> Iterator[Path]:
 
     Names starting with ``.`` or ``_`` (files or folders) are skipped.
     """
-    root = Path(folder)
-    if not root.is_dir():
-        raise ConfigError("posts folder not found", root)
-    found = (
-        path
-        for path in root.rglob("*")
-        if path.suffix.lower() in POST_SUFFIXES and not _skipped(path.relative_to(root)) and path.is_file()
-    )
-    return iter(sorted(found))
+    return iter([path for _, path in post_files(folder)])
 
 
 def load_posts(

@@ -2,12 +2,15 @@
 
 Each file is written to a temporary file in its own folder, flushed to disk,
 then renamed over the old one, so a reader sees the old complete file or the
-new complete one, never a mix.
+new complete one, never a mix. A file whose bytes would not change is not
+written at all, so its modification time and inode stay.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,6 +24,7 @@ from .urls import absolute_url
 __all__ = [
     "Document",
     "Published",
+    "remove_stale_temporaries",
     "render_documents",
     "render_feed",
     "write_atomic",
@@ -29,6 +33,9 @@ __all__ = [
 ]
 
 _NEW_FILE_MODE = 0o644
+_TEMPORARY_SUFFIX = ".tmp"
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -43,11 +50,16 @@ class Document:
 
 @dataclass(frozen=True)
 class Published:
-    """A feed file written by :func:`write_documents`."""
+    """A feed file published by :func:`write_documents`.
+
+    ``changed`` is false when the file already held exactly these bytes and
+    was left untouched.
+    """
 
     path: Path
     format: str
     entries: int
+    changed: bool = True
 
 
 def _format(name: str) -> None:
@@ -93,7 +105,7 @@ def write_atomic(path: Path | str, content: bytes) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         mode = path.stat().st_mode & 0o7777 if path.exists() else _NEW_FILE_MODE
-        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_TEMPORARY_SUFFIX, dir=path.parent)
     except OSError as error:
         raise PublishError(path, f"cannot write: {error.strerror or error}") from None
     try:
@@ -112,14 +124,63 @@ def write_atomic(path: Path | str, content: bytes) -> None:
     _fsync_folder(path.parent)
 
 
+def _holds(path: Path, content: bytes) -> bool:
+    try:
+        if path.stat().st_size != len(content):
+            return False
+        return path.read_bytes() == content
+    except OSError:
+        return False  # Missing or unreadable: write it, and let that report any real problem.
+
+
 def write_documents(documents: Iterable[Document], out: Path | str) -> list[Published]:
-    """Write each document under ``out``, atomically, and say what was written."""
-    written = []
+    """Write each document under ``out`` atomically, unless the file already holds its bytes.
+
+    Raises :class:`PublishError` naming the file that could not be written;
+    the files written before it are complete, the ones after it untouched.
+    """
+    published = []
     for document in documents:
         target = Path(out) / document.relative_path
-        write_atomic(target, document.content)
-        written.append(Published(target, document.format, document.entries))
-    return written
+        changed = not _holds(target, document.content)
+        if changed:
+            write_atomic(target, document.content)
+            _log.debug("wrote %s", target)
+        else:
+            _log.debug("unchanged %s", target)
+        published.append(Published(target, document.format, document.entries, changed))
+    return published
+
+
+def _temporary_pattern(names: Iterable[str]) -> re.Pattern[str]:
+    # The names write_atomic gives its temporary files: ".feed.xml.k3j2_x9a.tmp".
+    alternatives = "|".join(re.escape(name) for name in sorted(names))
+    return re.compile(rf"^\.(?:{alternatives})\.[a-z0-9_]+{re.escape(_TEMPORARY_SUFFIX)}$")
+
+
+def remove_stale_temporaries(folder: Path | str, names: Iterable[str]) -> list[Path]:
+    """Remove the temporary files :func:`write_atomic` left in ``folder`` for files called ``names``.
+
+    Only a process killed while writing leaves one behind. Call this only while
+    holding the folder's lock, so no running build's temporary is taken.
+    Returns what was removed; a folder that does not exist holds none.
+    """
+    pattern = _temporary_pattern(names)
+    removed = []
+    try:
+        candidates = sorted(Path(folder).iterdir())
+    except OSError:
+        return []
+    for path in candidates:
+        if pattern.match(path.name):
+            try:
+                path.unlink()
+            except OSError as error:
+                _log.warning("%s: cannot remove a stale temporary file: %s", path, error.strerror or error)
+                continue
+            _log.debug("removed stale temporary %s", path)
+            removed.append(path)
+    return removed
 
 
 def write_feeds(

@@ -45,8 +45,9 @@ def truncate(text: str, limit: int, ellipsis: str = "…") -> str:
 
     Counts characters, not words, so text without spaces (Japanese, Chinese)
     is cut as well as English. A cut prefers the last space in the final fifth
-    of the text kept (or its last ten characters), and never separates a combining mark, variation selector
-    or joiner from the character it belongs to.
+    of the text kept (or in its last ten characters), and never separates a
+    combining mark, variation selector or joiner from the character it
+    belongs to.
 
     >>> truncate("xAIの200億ドル調達", 8)
     'xAIの200…'

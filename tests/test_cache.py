@@ -1,0 +1,258 @@
+"""The incremental build cache: same bytes out, whatever state the cache is in."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import markdown
+import pytest
+from cron_helpers import SiteFiles, feed_bytes, post_text, write_site
+from frontmatter.default_handlers import YAMLHandler
+
+import feedlib
+import feedlib.incremental
+from feedlib.cache import CACHE_FILE, PostCache, settings_fingerprint
+
+
+def _build(site: SiteFiles, **overrides: Any) -> list[feedlib.Published]:
+    config = feedlib.load_config(site.config)
+    if overrides:
+        from dataclasses import replace
+
+        config = replace(config, build=replace(config.build, **overrides))
+    return feedlib.build(config, wait=5)
+
+
+def _fresh(site: SiteFiles, tmp_path: Path) -> dict[str, bytes]:
+    """What a build with no cache at all writes (into a folder of its own)."""
+    out = tmp_path / "fresh-out"
+    _build(site, out=out, cache=None)
+    return feed_bytes(out)
+
+
+class Calls:
+    """Counts calls to YAML loading, Markdown conversion and post rendering."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.yaml = 0
+        self.markdown = 0
+        self.rendered: list[str] = []
+        original_load = YAMLHandler.load
+        original_convert = markdown.Markdown.convert
+        original_render = feedlib.incremental.render_post
+
+        def load(handler: YAMLHandler, text: str, **kwargs: Any) -> Any:
+            self.yaml += 1
+            return original_load(handler, text, **kwargs)
+
+        def convert(renderer: markdown.Markdown, source: str) -> str:
+            self.markdown += 1
+            return original_convert(renderer, source)
+
+        def render(post: feedlib.Post, site: feedlib.Site) -> feedlib.Rendered:
+            self.rendered.append(post.path.name)
+            return original_render(post, site)
+
+        monkeypatch.setattr(YAMLHandler, "load", load)
+        monkeypatch.setattr(markdown.Markdown, "convert", convert)
+        monkeypatch.setattr(feedlib.incremental, "render_post", render)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> SiteFiles:
+    return write_site(tmp_path / "site", count=8, limit=5)
+
+
+def test_cold_and_warm_builds_write_the_same_bytes(site: SiteFiles, tmp_path: Path) -> None:
+    _build(site)
+    cold = feed_bytes(site.out)
+    assert (site.cache / CACHE_FILE).is_file()
+    for name in cold:
+        (site.out / name).unlink()
+    _build(site)
+    assert feed_bytes(site.out) == cold == _fresh(site, tmp_path)
+
+
+def test_warm_build_neither_parses_yaml_nor_renders_markdown(
+    site: SiteFiles, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _build(site)
+    calls = Calls(monkeypatch)
+    published = _build(site)
+    assert (calls.yaml, calls.markdown, calls.rendered) == (0, 0, [])
+    assert not any(item.changed for item in published)
+
+
+def test_a_new_post_entering_the_feed_is_rendered_from_the_cached_record(
+    site: SiteFiles, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Rendered only for the newest five; removing the newest brings an older,
+    # cached but never rendered, post into the feed. Its body comes from the
+    # file, without YAML.
+    _build(site)
+    (site.posts / "post-00007.md").unlink()
+    calls = Calls(monkeypatch)
+    _build(site)
+    assert calls.yaml == 0
+    assert calls.rendered == ["post-00002.md"]
+    monkeypatch.undo()
+    assert feed_bytes(site.out) == _fresh(site, tmp_path)
+
+
+def test_editing_one_post_rerenders_only_that_post(
+    site: SiteFiles, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _build(site)
+    (site.posts / "post-00005.md").write_text(post_text(5, edit=1), encoding="utf-8")
+    calls = Calls(monkeypatch)
+    _build(site)
+    assert calls.yaml == 1
+    assert calls.rendered == ["post-00005.md"]
+    monkeypatch.undo()
+    assert b"Post 5 edit 1" in (site.out / "feed.xml").read_bytes()
+    assert feed_bytes(site.out) == _fresh(site, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("limit = 5\n", "limit = 5\nsummary_length = 40\n"),
+        ('timezone = "Asia/Tokyo"', 'timezone = "America/New_York"'),
+        ('url = "https://example.com/blog/"', 'url = "https://example.org/"'),
+        ("limit = 5\n", 'limit = 5\nmarkdown_extensions = ["extra", "toc"]\n'),
+    ],
+)
+def test_changing_a_setting_invalidates_the_cache(
+    site: SiteFiles, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, old: str, new: str
+) -> None:
+    _build(site)
+    text = site.config.read_text(encoding="utf-8")
+    assert old in text
+    site.config.write_text(text.replace(old, new), encoding="utf-8")
+    calls = Calls(monkeypatch)
+    _build(site)
+    assert calls.yaml == 8
+    assert len(calls.rendered) == 5
+    monkeypatch.undo()
+    assert feed_bytes(site.out) == _fresh(site, tmp_path)
+
+
+def test_files_that_are_gone_are_pruned(site: SiteFiles) -> None:
+    _build(site)
+    (site.posts / "post-00000.md").unlink()
+    _build(site)
+    records = json.loads((site.cache / CACHE_FILE).read_bytes())["posts"]
+    assert "post-00000.md" not in records
+    assert len(records) == 7
+    assert sum(record[4] is not None for record in records.values()) == 5
+
+
+def test_an_unchanged_build_does_not_rewrite_the_cache(site: SiteFiles) -> None:
+    _build(site)
+    before = (site.cache / CACHE_FILE).stat()
+    _build(site)
+    after = (site.cache / CACHE_FILE).stat()
+    assert (before.st_ino, before.st_mtime_ns) == (after.st_ino, after.st_mtime_ns)
+
+
+def _mutate_records(change: Callable[[list[Any]], None]) -> Callable[[bytes], bytes]:
+    def corrupt(raw: bytes) -> bytes:
+        data = json.loads(raw)
+        for record in data["posts"].values():
+            change(record)
+        return json.dumps(data).encode()
+
+    return corrupt
+
+
+def _set(*path: int, value: object) -> Callable[[list[Any]], None]:
+    """Set one item of a record, found by its indexes (see the layout in feedlib.cache)."""
+
+    def change(record: list[Any]) -> None:
+        target = record
+        for index in path[:-1]:
+            target = target[index]
+        target[path[-1]] = value
+
+    return change
+
+
+POST, RENDERED = 3, 4
+TITLE, DATE, UPDATED, TAGS, AUTHORS, DRAFT = 0, 1, 2, 5, 6, 10
+
+CORRUPTIONS: dict[str, Callable[[bytes], bytes]] = {
+    "empty": lambda raw: b"",
+    "truncated": lambda raw: raw[: len(raw) // 2],
+    "garbage": lambda raw: random.Random(7).randbytes(len(raw)),
+    "not utf-8": lambda raw: b"\xff\xfe" + raw,
+    "deep nesting": lambda raw: b"[" * 200_000,
+    "wrong version": lambda raw: json.dumps({**json.loads(raw), "version": 0}).encode(),
+    "a list": lambda raw: b"[1, 2, 3]",
+    "posts a list": lambda raw: json.dumps({**json.loads(raw), "posts": []}).encode(),
+    "records emptied": _mutate_records(lambda record: record.clear()),
+    "records too long": _mutate_records(lambda record: record.append(1)),
+    "url a number": _mutate_records(_set(1, value=5)),
+    "post an object": _mutate_records(_set(POST, value={"title": "x"})),
+    "title a number": _mutate_records(_set(POST, TITLE, value=123)),
+    "title with a control character": _mutate_records(_set(POST, TITLE, value="bad\u0001title")),
+    "title with a lone surrogate": _mutate_records(_set(POST, TITLE, value="bad\ud800")),
+    "title with U+FFFE": lambda raw: (
+        _mutate_records(_set(POST, TITLE, value="bad\ufffe"))(raw)
+        .decode("unicode-escape")
+        .encode("utf-8", "surrogatepass")
+    ),
+    "digest a number": _mutate_records(_set(0, value=12)),
+    "unknown zone": _mutate_records(_set(POST, DATE, value=["2020-01-01T00:00:00", 0, "../../etc/passwd"])),
+    "naive time": _mutate_records(_set(POST, UPDATED, value=["2020-01-01T00:00:00"])),
+    "time a number": _mutate_records(_set(POST, UPDATED, value=[20200101])),
+    "authors a string": _mutate_records(_set(POST, AUTHORS, value="someone")),
+    "author too short": _mutate_records(_set(POST, AUTHORS, value=[["a", None]])),
+    "draft a string": _mutate_records(_set(POST, DRAFT, value="no")),
+    "rendered html null": _mutate_records(_set(RENDERED, value=[None, "x"])),
+    "rendered empty": _mutate_records(_set(RENDERED, value=[])),
+    "tags nested": _mutate_records(_set(POST, TAGS, value=[["x"]])),
+}
+
+
+@pytest.mark.parametrize("how", sorted(CORRUPTIONS))
+def test_a_corrupt_cache_is_ignored_and_rebuilt(
+    site: SiteFiles, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    _build(site)
+    expected = feed_bytes(site.out)
+    cache_file = site.cache / CACHE_FILE
+    cache_file.write_bytes(CORRUPTIONS[how](cache_file.read_bytes()))
+    for name in expected:
+        (site.out / name).unlink()
+    _build(site)
+    assert feed_bytes(site.out) == expected == _fresh(site, tmp_path)
+    # Rebuilt: the next build is warm again.
+    calls = Calls(monkeypatch)
+    _build(site)
+    assert (calls.yaml, calls.rendered) == (0, [])
+
+
+def test_a_cache_of_other_settings_is_not_used(site: SiteFiles) -> None:
+    config = feedlib.load_config(site.config)
+    _build(site)
+    other = PostCache.load(site.cache, feedlib.Site(url="https://other.example/", title="x"))
+    assert other.fingerprint != settings_fingerprint(config.site)
+    assert other.post("post-00001.md", "0" * 40, site.posts / "post-00001.md") is None
+
+
+def test_no_cache_writes_no_cache_folder(site: SiteFiles) -> None:
+    _build(site, cache=None)
+    assert not site.cache.exists()
+    assert feed_bytes(site.out)
+
+
+def test_an_unwritable_cache_only_warns(site: SiteFiles, caplog: pytest.LogCaptureFixture) -> None:
+    blocker = site.root / "not-a-folder"
+    blocker.write_text("a file where the cache folder would go", encoding="utf-8")
+    published = _build(site, cache=blocker / "cache")
+    assert [item.changed for item in published] == [True, True]
+    assert "the cache was not saved" in caplog.text
