@@ -25,6 +25,16 @@ _ZONE_NAMES = {
     "JST": 9, "KST": 9,
 }  # fmt: skip
 _FILENAME_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
+# The forms nearly every post uses: "2025-10-08", "2025-10-08 08:40:48 +0000",
+# ISO 8601 "2025-10-08T08:40:48+09:00" / "...Z". dateutil reads them in about
+# 0.5 ms (twice, for the completeness check); this reads them in microseconds,
+# to the same result. Anything else, or any value out of range, goes to dateutil.
+_COMMON_DATE = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})"
+    r"(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?"
+    r"(?: ?(?:(Z)|([+-])(\d{2}):?(\d{2})))?)?",
+    re.ASCII,
+)
 _MIN_YEAR, _MAX_YEAR = 1000, 9998
 
 
@@ -59,7 +69,39 @@ def _zone_of(name: str | None, offset: int | None) -> tzinfo | None:
     return timezone(timedelta(hours=hours))
 
 
+def _common_form(text: str) -> datetime | None:
+    """``text`` read without dateutil if it has one of the common forms; ``None`` otherwise."""
+    match = _COMMON_DATE.fullmatch(text)
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, fraction, zulu, sign, off_h, off_m = match.groups()
+    tz: tzinfo | None = None
+    if zulu:
+        tz = UTC
+    elif sign:
+        minutes = int(off_h) * 60 + int(off_m)
+        if minutes >= 24 * 60:
+            return None
+        tz = timezone(timedelta(minutes=-minutes if sign == "-" else minutes))
+    try:
+        return datetime(
+            int(year),
+            int(month),
+            int(day),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
+            int((fraction or "0").ljust(6, "0")),
+            tzinfo=tz,
+        )
+    except ValueError:
+        return None  # Let dateutil say what is wrong with it.
+
+
 def _parse_string(text: str) -> datetime:
+    common = _common_form(text)
+    if common is not None:
+        return common
     try:
         first, second = (dateparser.parse(text, default=d, tzinfos=_zone_of) for d in _DEFAULTS)
     except _UnknownZone as error:

@@ -53,7 +53,9 @@ def post_identity(post: Post, site: Site) -> tuple[str, str]:
     Raises :class:`PostError` when either cannot be made.
     """
     try:
-        return post_url(post, site), entry_id(post, site)
+        url = post_url(post, site)
+        # Most posts have no id of their own: their id is the URL, made once.
+        return url, url if post.id is None else entry_id(post, site)
     except ValueError as error:
         raise PostError(post.path, f"cannot make its URL: {error}") from None
 
