@@ -38,7 +38,7 @@ CACHE_FILE = "posts.json"
 CACHE_VERSION = 1
 
 # The libraries whose behaviour shapes a Post or its HTML.
-_LIBRARIES = ("markdown", "python-frontmatter", "PyYAML", "lxml", "python-dateutil", "tzdata")
+_LIBRARIES = ("markdown", "python-frontmatter", "PyYAML", "lxml", "python-dateutil", "tzdata", "cmarkgfm")
 
 # An escape json.dumps(ensure_ascii=False) writes only for characters XML forbids.
 _FOREIGN_ESCAPE = re.compile(r"(?:^|[^\\])(?:\\\\)*\\[bfu]")
@@ -78,6 +78,7 @@ def settings_fingerprint(site: Site) -> str:
         "permalink": site.permalink,
         "summary_length": site.summary_length,
         "markdown_extensions": list(site.markdown_extensions),
+        "renderer": site.renderer,
     }
     text = json.dumps(settings, sort_keys=True)
     return hashlib.blake2b(text.encode("utf-8"), digest_size=20).hexdigest()

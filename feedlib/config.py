@@ -20,7 +20,7 @@ from .errors import ConfigError
 from .formats import FORMATS
 from .model import DEFAULT_PERMALINK, Site
 from .posts import parse_authors
-from .render import markdown_renderer
+from .render import check_renderer, markdown_renderer
 
 __all__ = [
     "CONFIG_NAME",
@@ -45,6 +45,7 @@ _BUILD_KEYS = {
     "summary_length",
     "markdown_extensions",
     "cache",
+    "renderer",
 }
 #: The cache folder of a configuration file, beside it, unless it says otherwise.
 DEFAULT_CACHE = ".feedlib-cache"
@@ -144,6 +145,10 @@ def _site(table: _Table, build: _Table) -> Site:
     except ValueError as error:
         raise table.error(str(error)) from None
     markdown_renderer(extensions)
+    try:
+        renderer = check_renderer(build.text("renderer", "markdown") or "markdown")
+    except ConfigError as error:
+        raise build.error(str(error)) from None
     return Site(
         url=url,
         title=title,
@@ -154,6 +159,7 @@ def _site(table: _Table, build: _Table) -> Site:
         permalink=build.text("permalink", DEFAULT_PERMALINK) or DEFAULT_PERMALINK,
         summary_length=build.integer("summary_length", 300, 2),
         markdown_extensions=extensions,
+        renderer=renderer,
     )
 
 

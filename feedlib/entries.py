@@ -124,8 +124,10 @@ def render_post(post: Post, site: Site) -> Rendered:
     url, _ = post_identity(post, site)
     extensions = site.markdown_extensions
     try:
-        content = absolute_links(render_markdown(post.body, extensions), url)
-        summary = summarize(post.excerpt, post.body, content, site.summary_length, extensions)
+        content = absolute_links(render_markdown(post.body, extensions, site.renderer), url)
+        summary = summarize(
+            post.excerpt, post.body, content, site.summary_length, extensions, renderer=site.renderer
+        )
     except ValueError as error:
         raise PostError(post.path, str(error)) from None
     return Rendered(content, summary)

@@ -43,6 +43,8 @@ class Site:
     ``url`` is the absolute URL the site is served at, with or without a path
     (``https://example.com/blog/``); permalinks and feed URLs are relative to it.
     Times written without an offset are read in ``timezone`` (an IANA name).
+    ``renderer`` is ``"markdown"`` (Python-Markdown with ``markdown_extensions``)
+    or ``"commonmark"`` (cmarkgfm, from the ``fast`` extra).
     """
 
     url: str
@@ -54,6 +56,7 @@ class Site:
     permalink: str = DEFAULT_PERMALINK
     summary_length: int = 300
     markdown_extensions: tuple[str, ...] = ("extra",)
+    renderer: str = "markdown"
 
     @property
     def base_url(self) -> str:

@@ -21,7 +21,9 @@ from .text import collapse_whitespace, strip_xml_illegal, truncate
 
 __all__ = [
     "MORE_SEPARATOR",
+    "RENDERERS",
     "absolute_links",
+    "check_renderer",
     "html_to_text",
     "markdown_renderer",
     "render_markdown",
@@ -30,6 +32,9 @@ __all__ = [
 
 #: Text before this marker is a post's summary, as in Jekyll and Hugo.
 MORE_SEPARATOR = "<!--more-->"
+#: Markdown renderers: Python-Markdown (the default, with extensions) and cmarkgfm
+#: (GitHub-flavoured CommonMark in C, about 40 times faster; ``pip install feedlib[fast]``).
+RENDERERS = ("markdown", "commonmark")
 
 _BREAKS = frozenset(block_tags) | {"br", "li", "td", "th", "dt", "dd"}
 _SRCSET_URL = re.compile(r"[\s,]*(\S*)")
@@ -47,16 +52,45 @@ def markdown_renderer(extensions: tuple[str, ...]) -> Markdown:
         raise ConfigError(f"markdown_extensions: cannot load {list(extensions)}: {error}") from None
 
 
-def render_markdown(source: str, extensions: Sequence[str] = ("extra",)) -> str:
-    """Render Markdown to an HTML fragment.
+def check_renderer(name: str) -> str:
+    """``name`` if it is a renderer that can run here; :class:`ConfigError` otherwise."""
+    if name not in RENDERERS:
+        raise ConfigError(f"build.renderer must be one of {', '.join(RENDERERS)}, got {name!r}")
+    if name == "commonmark":
+        try:
+            import cmarkgfm  # noqa: F401
+        except ImportError:
+            raise ConfigError(
+                'build.renderer = "commonmark" needs cmarkgfm: pip install "feedlib[fast]"'
+            ) from None
+    return name
 
-    Raises :class:`ValueError` for Markdown nested too deeply to render.
+
+def _commonmark(source: str) -> str:
+    import cmarkgfm
+    from cmarkgfm.cmark import Options
+
+    # Raw HTML passes through, as in Python-Markdown; footnotes as in its "extra".
+    html: str = cmarkgfm.github_flavored_markdown_to_html(
+        source, options=Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_FOOTNOTES
+    )
+    return html
+
+
+def render_markdown(source: str, extensions: Sequence[str] = ("extra",), renderer: str = "markdown") -> str:
+    """Render Markdown to an HTML fragment, with Python-Markdown or (``"commonmark"``) cmarkgfm.
+
+    ``extensions`` are Python-Markdown's; cmarkgfm always renders GitHub-flavoured
+    Markdown (tables, strikethrough, autolinks, footnotes). Raises
+    :class:`ValueError` for Markdown nested too deeply to render.
     """
-    renderer = markdown_renderer(tuple(extensions))
+    if renderer == "commonmark":
+        return _commonmark(source)
+    md = markdown_renderer(tuple(extensions))
     # One instance keeps footnotes, abbreviations and the like between
     # documents until reset.
     try:
-        html: str = renderer.reset().convert(source)
+        html: str = md.reset().convert(source)
     except RecursionError:
         # The instance is left mid-document; the next post gets a new one.
         markdown_renderer.cache_clear()
@@ -164,6 +198,8 @@ def summarize(
     content_html: str,
     length: int,
     extensions: Sequence[str] = ("extra",),
+    *,
+    renderer: str = "markdown",
 ) -> str:
     """A post's plain-text summary, at most ``length`` characters.
 
@@ -171,9 +207,9 @@ def summarize(
     before ``<!--more-->``, else the first paragraph of ``content_html``.
     """
     if excerpt is not None:
-        text = html_to_text(render_markdown(excerpt, extensions))
+        text = html_to_text(render_markdown(excerpt, extensions, renderer))
     elif MORE_SEPARATOR in body:
-        text = html_to_text(render_markdown(body.split(MORE_SEPARATOR, 1)[0], extensions))
+        text = html_to_text(render_markdown(body.split(MORE_SEPARATOR, 1)[0], extensions, renderer))
     else:
         text = _first_paragraph(content_html)
     return truncate(text, length)
