@@ -1,0 +1,378 @@
+"""Benchmark feedlib against the floor (reading and hashing every post) and against Hugo.
+
+``python benchmarks/run.py --posts 10000`` generates a corpus (benchmarks/generate.py)
+and prints, for each case of issue 5, the median of several runs, the floor
+measured in the same run, the ratio to the floor, the peak memory, and the
+ratio to Hugo when ``hugo`` is on the PATH. Each case runs in a fresh process,
+so peaks are per case; each feedlib build runs in a fresh process too, so its
+wall time includes starting Python and importing feedlib, as Hugo's includes
+starting Hugo. Ratios to the floor compare in-process times (the build
+without the interpreter's start, the floor likewise).
+
+Cases:
+  cold          no cache: Atom + RSS of the newest 20
+  warm          the same build again, nothing changed
+  edit          the newest post edited (it is in the feed), then built
+  archive-cold  every post, full content, no cache (a process pool renders)
+  archive-warm  the same, again, nothing changed
+  archive-cm    archive-cold with renderer = "commonmark" (cmarkgfm)
+  scale-N       reading the front matter of N posts (feedlib check, no cache), per post
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402
+
+_NOW = generate.NOW
+
+
+# --- in a build process ------------------------------------------------------
+
+
+def _once(argv: list[str]) -> None:
+    """Run ``feedlib ARGV`` in this process; print how long the import and the command took."""
+    start = time.perf_counter()
+    from feedlib.cli import main
+
+    imported = time.perf_counter()
+    status = main(argv)
+    done = time.perf_counter()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"status": status, "import": imported - start, "run": done - imported, "rss": rss}))
+
+
+# --- in a case process -------------------------------------------------------
+
+
+def _feedlib(root: Path, *args: str, config: str = "feedlib.toml") -> dict[str, Any]:
+    """One build in a fresh process: its wall time, in-process time and peak."""
+    argv = [sys.executable, str(Path(__file__).resolve()), "--once", "--", *args, "--config", config]
+    if args[0] == "build":
+        argv += ["--quiet", "--now", _NOW]
+    start = time.perf_counter()
+    done = subprocess.run(argv, cwd=root, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"feedlib {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    result["wall"] = wall
+    return result
+
+
+def _floor(root: Path) -> float:
+    """Seconds to list, read and hash every post file: what any build must do."""
+    start = time.perf_counter()
+    for current, _folders, names in os.walk(root / "posts"):
+        for name in sorted(names):
+            with open(os.path.join(current, name), "rb") as file:  # noqa: PTH123, PTH118
+                hashlib.blake2b(file.read(), digest_size=20).hexdigest()
+    return time.perf_counter() - start
+
+
+def _fresh(root: Path, *names: str) -> None:
+    for name in names:
+        shutil.rmtree(root / name, ignore_errors=True)
+
+
+def _newest_post(root: Path) -> Path:
+    return max((root / "posts").iterdir(), key=lambda path: path.name)
+
+
+def _render_one(root: Path, runs: int) -> float:
+    """Seconds to render the newest post once (median), in this process."""
+    import feedlib
+
+    site = feedlib.load_config(root / "feedlib.toml").site
+    post = feedlib.load_post(_newest_post(root), site)
+    feedlib.render_post(post, site)  # Python-Markdown builds its parser on first use.
+    times = []
+    for _ in range(max(3, runs * 3)):
+        start = time.perf_counter()
+        feedlib.render_post(post, site)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _case(name: str, root: Path, runs: int) -> dict[str, Any]:  # noqa: PLR0912
+    """Run case ``name`` ``runs`` times; what it measured."""
+    builds: list[dict[str, Any]] = []
+    extra: dict[str, float] = {}
+    cold = ["build", "--limit", "20"]
+    archive = ["build", "--limit", "0", "--out", "public-archive", "--cache", ".cache-archive"]
+    if name == "floor":
+        return {"floor": [_floor(root) for _ in range(runs)]}
+    if name == "cold":
+        for _ in range(runs):
+            _fresh(root, ".feedlib-cache", "public")
+            builds.append(_feedlib(root, *cold))
+    elif name == "warm":
+        _feedlib(root, *cold)
+        builds = [_feedlib(root, *cold) for _ in range(runs)]
+    elif name == "edit":
+        _feedlib(root, *cold)
+        newest = _newest_post(root)
+        original = newest.read_bytes()
+        try:
+            for number in range(runs):
+                newest.write_bytes(original + f"\nEdited, run {number}.\n".encode())
+                builds.append(_feedlib(root, *cold))
+        finally:
+            newest.write_bytes(original)
+        extra["render_one"] = _render_one(root, runs)
+    elif name == "archive-cold":
+        for _ in range(runs):
+            _fresh(root, ".cache-archive", "public-archive")
+            builds.append(_feedlib(root, *archive))
+    elif name == "archive-warm":
+        if not (root / ".cache-archive").is_dir():
+            _feedlib(root, *archive)
+        builds = [_feedlib(root, *archive) for _ in range(runs)]
+    elif name == "archive-cm":
+        config = root / "feedlib-cm.toml"
+        text = generate.FEEDLIB_TOML.replace('cache = ".feedlib-cache"', 'renderer = "commonmark"')
+        config.write_text(text, encoding="utf-8")
+        for _ in range(runs):
+            _fresh(root, ".cache-cm", "public-cm")
+            args = ["build", "--limit", "0", "--out", "public-cm", "--cache", ".cache-cm"]
+            builds.append(_feedlib(root, *args, config=config.name))
+    elif name.startswith("scale-"):
+        for _ in range(runs):
+            builds.append(_feedlib(root, "check"))
+    elif name.startswith("hugo-"):
+        limit = name.removeprefix("hugo-")
+        config = generate.hugo_config(root, -1 if limit == "all" else int(limit))
+        for _ in range(runs):
+            _fresh(root / "hugo", "public")
+            start = time.perf_counter()
+            subprocess.run(["hugo", "--quiet", "--config", config.name], cwd=root / "hugo", check=True)
+            builds.append({"wall": time.perf_counter() - start, "run": time.perf_counter() - start})
+    else:
+        raise SystemExit(f"unknown case {name}")
+    return {
+        "wall": [build["wall"] for build in builds],
+        "run": [build["run"] for build in builds],
+        "rss_main": max((build.get("rss", 0) for build in builds), default=0),
+        "rss_any": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+        **extra,
+    }
+
+
+# --- the driver ----------------------------------------------------------------
+
+
+def _run_case(name: str, root: Path, runs: int) -> dict[str, Any]:
+    argv = [sys.executable, str(Path(__file__).resolve()), "--case", name, "--dir", str(root)]
+    argv += ["--runs", str(runs)]
+    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"case {name} failed:\n{done.stdout}{done.stderr}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _corpus(root: Path, posts: int, seed: int, hugo: bool) -> None:
+    """Generate the corpus in ``root`` unless the same one is there already."""
+    marker = root / "corpus.json"
+    wanted = {"posts": posts, "seed": seed, "hugo": hugo, "generator": generate.__doc__}
+    if marker.is_file() and json.loads(marker.read_text(encoding="utf-8")) == wanted:
+        return
+    shutil.rmtree(root, ignore_errors=True)
+    started = time.perf_counter()
+    generate.generate(root, posts, seed, hugo)
+    marker.write_text(json.dumps(wanted), encoding="utf-8")
+    print(f"generated {posts} posts in {root} ({time.perf_counter() - started:.1f} s)", flush=True)
+
+
+def _mb(kilobytes: float) -> str:
+    return f"{kilobytes / 1024:.0f}"
+
+
+def _ratio(value: float | None, base: float | None) -> str:
+    return f"{value / base:.2f}" if value is not None and base else "-"
+
+
+def _row(*cells: object) -> str:
+    widths = (13, 9, 9, 9, 7, 7, 9, 7)
+    return "  ".join(
+        str(cell).rjust(width) if i else str(cell).ljust(width)
+        for i, (cell, width) in enumerate(zip(cells, widths, strict=False))
+    )
+
+
+def main() -> None:  # noqa: PLR0912, PLR0915
+    """The command line: see the module docstring."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=10000)
+    parser.add_argument("--runs", type=int, default=3, help="timed runs per case (the median is printed)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--dir", type=Path, help="where the corpus lives (default: a folder under /tmp)")
+    parser.add_argument(
+        "--scaling", help="sizes for the scaling case, e.g. 1000,10000,100000 (default: N/10,N)"
+    )
+    parser.add_argument("--quick", action="store_true", help="one run per case (a smoke test)")
+    parser.add_argument("--no-hugo", action="store_true", help="do not run Hugo even if it is on the PATH")
+    parser.add_argument("--cases", help="comma-separated cases to run (default: all)")
+    parser.add_argument("--case", help=argparse.SUPPRESS)
+    parser.add_argument("--once", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.once:
+        _once(args.rest)
+        return
+    if args.case:
+        print(json.dumps(_case(args.case, args.dir, args.runs)))
+        return
+
+    runs = 1 if args.quick else args.runs
+    root = args.dir or Path("/tmp") / f"feedlib-bench-{args.posts}-{args.seed}"
+    hugo = shutil.which("hugo") is not None and not args.no_hugo
+    _corpus(root, args.posts, args.seed, hugo)
+    wanted = set(args.cases.split(",")) if args.cases else None
+
+    def run(name: str, where: Path = root) -> dict[str, Any] | None:
+        if wanted is not None and name not in wanted and name.split("-", maxsplit=1)[0] not in wanted:
+            return None
+        return _run_case(name, where, runs)
+
+    floor = _run_case("floor", root, max(runs, 3))
+    floor_s = statistics.median(floor["floor"])
+    results = {
+        name: run(name) for name in ("cold", "warm", "edit", "archive-cold", "archive-warm", "archive-cm")
+    }
+    hugo_results = {name: run(name) if hugo else None for name in ("hugo-10", "hugo-all")}
+    sizes = (
+        [int(size) for size in args.scaling.split(",")]
+        if args.scaling
+        else [max(10, args.posts // 10), args.posts]
+    )
+    scaling: dict[int, dict[str, Any] | None] = {}
+    for size in sizes:
+        where = root if size == args.posts else root.parent / f"{root.name}-scale-{size}"
+        if where != root and (wanted is None or "scale" in wanted):
+            _corpus(where, size, args.seed, False)
+        scaling[size] = run(f"scale-{size}", where)
+
+    print()
+    print(f"feedlib benchmark: {args.posts} posts, median of {runs} run(s), {os.cpu_count()} CPUs")
+    print(f"floor (list, read and hash every post, in-process): {floor_s:.3f} s")
+    print(_row("case", "wall s", "build s", "x floor", "peak MB", "wkr MB", "vs Hugo", "x Hugo"))
+    medians: dict[str, float] = {}
+    hugo_wall = {name: statistics.median(r["wall"]) for name, r in hugo_results.items() if r}
+    for name, hugo_name in (
+        ("cold", "hugo-10"),
+        ("warm", "hugo-10"),
+        ("edit", "hugo-10"),
+        ("archive-cold", "hugo-all"),
+        ("archive-warm", "hugo-all"),
+        ("archive-cm", "hugo-all"),
+    ):
+        result = results[name]
+        if result is None:
+            continue
+        wall, build = statistics.median(result["wall"]), statistics.median(result["run"])
+        medians[name] = build
+        medians[name + "/wall"] = wall
+        against = hugo_wall.get(hugo_name)
+        print(
+            _row(
+                name,
+                f"{wall:.3f}",
+                f"{build:.3f}",
+                _ratio(build, floor_s),
+                _mb(result["rss_main"]),
+                _mb(result["rss_any"]),
+                hugo_name if against else "-",
+                _ratio(wall, against),
+            )
+        )
+    for name, result in hugo_results.items():
+        if result:
+            print(
+                _row(
+                    name,
+                    f"{statistics.median(result['wall']):.3f}",
+                    "-",
+                    "-",
+                    "-",
+                    _mb(result["rss_any"]),
+                    "",
+                    "",
+                )
+            )
+    print()
+    print("scaling (feedlib check, no cache: read, hash and parse front matter of every post)")
+    for size, result in scaling.items():
+        if result:
+            build = statistics.median(result["run"])
+            per_post = build / size * 1e6
+            peak = _mb(result["rss_main"])
+            print(f"  {size:>7} posts  {build:8.3f} s  {per_post:8.1f} µs/post  peak {peak} MB")
+    print()
+    print("targets (issue 5)")
+    checks: list[tuple[str, float | None, float]] = []
+    if "cold" in medians and "hugo-10" in hugo_wall:
+        checks.append(
+            ("1 cold newest-20 wall / Hugo newest-10 < 0.7", medians["cold/wall"] / hugo_wall["hugo-10"], 0.7)
+        )
+    if "warm" in medians:
+        checks.append(("2 warm build / floor < 3", medians["warm"] / floor_s, 3))
+        if "hugo-10" in hugo_wall:
+            checks.append(
+                ("2 warm wall / Hugo newest-10 < 0.2", medians["warm/wall"] / hugo_wall["hugo-10"], 0.2)
+            )
+    edit = results.get("edit")
+    if edit and "warm" in medians:
+        bound = medians["warm"] + edit["render_one"]
+        print(f"  (render one post: {edit['render_one'] * 1000:.1f} ms; warm + that: {bound:.3f} s)")
+        checks.append(("3 edit build / (warm + render one) < 1", medians["edit"] / bound, 1))
+    if "archive-cold" in medians and "hugo-all" in hugo_wall:
+        checks.append(
+            ("4 archive cold wall / Hugo all <= 1", medians["archive-cold/wall"] / hugo_wall["hugo-all"], 1)
+        )
+    if "archive-cm" in medians and "hugo-all" in hugo_wall:
+        checks.append(
+            (
+                "4 archive cold, commonmark / Hugo all <= 1",
+                medians["archive-cm/wall"] / hugo_wall["hugo-all"],
+                1,
+            )
+        )
+    if "archive-cold" in medians and "archive-warm" in medians:
+        checks.append(
+            ("4 archive warm / archive cold < 0.3", medians["archive-warm"] / medians["archive-cold"], 0.3)
+        )
+    for name in ("archive-cold", "archive-cm"):
+        result = results.get(name)
+        if result:
+            peak_gb = max(result["rss_main"], result["rss_any"]) / 1024 / 1024
+            checks.append((f"4 {name} peak of any one process, GB < 1", peak_gb, 1))
+    per_post = [statistics.median(r["run"]) / size for size, r in scaling.items() if r]
+    if len(per_post) > 1:
+        checks.append(("5 per-post cost, largest / smallest size < 1.5", per_post[-1] / per_post[0], 1.5))
+    for label, value, limit in checks:
+        met = (
+            "met"
+            if (value is not None and value < limit) or (label.endswith("<= 1") and value <= 1)
+            else "NOT met"
+        )
+        print(f"  {label:<50} {value:7.2f}  {met}")
+
+
+if __name__ == "__main__":
+    main()

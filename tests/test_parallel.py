@@ -1,0 +1,104 @@
+"""Reading and rendering on every core: the same feeds, errors and cache as one process."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from cron_helpers import feed_bytes, post_text, write_site
+
+import feedlib
+import feedlib.incremental
+from feedlib.cache import CACHE_FILE
+from feedlib.parallel import WORKERS_VARIABLE, map_ordered, worker_count
+
+
+def _square(value: int) -> int:
+    return value * value
+
+
+def test_worker_count_follows_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(WORKERS_VARIABLE, "3")
+    assert worker_count() == 3
+    monkeypatch.setenv(WORKERS_VARIABLE, "0")
+    assert worker_count() == 1
+    monkeypatch.delenv(WORKERS_VARIABLE)
+    assert worker_count() >= 1
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_map_ordered_keeps_the_order(monkeypatch: pytest.MonkeyPatch, workers: str) -> None:
+    monkeypatch.setenv(WORKERS_VARIABLE, workers)
+    items = list(range(300))
+    assert list(map_ordered(_square, items, minimum=10)) == [n * n for n in items]
+
+
+def _build(config_path: Path, out: Path, cache: Path | None, limit: int | None) -> list[feedlib.Published]:
+    config = feedlib.load_config(config_path)
+    config = replace(config, build=replace(config.build, out=out, cache=cache, limit=limit))
+    return feedlib.build(config, wait=5, skip_invalid=True)
+
+
+@pytest.fixture
+def pooled(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """Every parse and render goes through a two-process pool, however few posts."""
+    monkeypatch.setenv(WORKERS_VARIABLE, "2")
+    monkeypatch.setattr(feedlib.incremental, "PARALLEL_PARSE_MIN", 1)
+    monkeypatch.setattr(feedlib.incremental, "PARALLEL_RENDER_MIN", 1)
+    return monkeypatch
+
+
+@pytest.mark.parametrize("limit", [None, 5])
+def test_a_pooled_build_writes_what_a_serial_build_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pooled: pytest.MonkeyPatch, limit: int | None
+) -> None:
+    site = write_site(tmp_path / "site", count=30, build_extra='formats = ["atom", "rss", "json"]\n')
+    (site.posts / "post-00003.md").write_text(post_text(3) + "\n<!--more-->\nmore", encoding="utf-8")
+    pooled_out, pooled_cache = tmp_path / "pooled", tmp_path / "pooled-cache"
+    _build(site.config, pooled_out, pooled_cache, limit)
+    monkeypatch.setenv(WORKERS_VARIABLE, "1")
+    serial_out, serial_cache = tmp_path / "serial", tmp_path / "serial-cache"
+    _build(site.config, serial_out, serial_cache, limit)
+    assert feed_bytes(pooled_out) == feed_bytes(serial_out)
+    assert (pooled_out / "feed.json").read_bytes() == (serial_out / "feed.json").read_bytes()
+    assert (pooled_cache / CACHE_FILE).read_bytes() == (serial_cache / CACHE_FILE).read_bytes()
+    # Warm, from the pooled cache, in one process: nothing changes.
+    published = _build(site.config, pooled_out, pooled_cache, limit)
+    assert not any(item.changed for item in published)
+
+
+def test_a_pooled_build_reports_the_same_errors_in_the_same_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pooled: pytest.MonkeyPatch
+) -> None:
+    site = write_site(tmp_path / "site", count=12)
+    (site.posts / "post-00004.md").write_text("---\ntitle: [unclosed\n---\nbody\n", encoding="utf-8")
+    (site.posts / "post-00009.md").write_text("---\ndate: 2024-13-45\n---\nbody\n", encoding="utf-8")
+    (site.posts / "post-00010.md").write_bytes(b"---\ntitle: x\n---\n\xff\n")
+    config = feedlib.load_config(site.config)
+
+    def problems() -> list[str]:
+        with pytest.raises(feedlib.PostErrors) as caught:
+            feedlib.build(replace(config, build=replace(config.build, cache=None)), wait=5)
+        return [str(error) for error in caught.value.errors]
+
+    pooled_problems = problems()
+    monkeypatch.setenv(WORKERS_VARIABLE, "1")
+    assert pooled_problems == problems()
+    assert [Path(line.split(":")[0]).name for line in pooled_problems] == [
+        "post-00004.md",
+        "post-00009.md",
+        "post-00010.md",
+    ]
+
+
+def test_a_post_that_fails_to_render_in_a_worker_is_a_post_error(
+    tmp_path: Path, pooled: pytest.MonkeyPatch
+) -> None:
+    site = write_site(tmp_path / "site", count=3)
+    nested = "---\ntitle: Deep\ndate: 2020-01-02\n---\n" + "* " * 3000 + "deep\n"
+    (site.posts / "post-00001.md").write_text(nested, encoding="utf-8")
+    config = feedlib.load_config(site.config)
+    with pytest.raises(feedlib.PostError) as caught:
+        feedlib.build(replace(config, build=replace(config.build, cache=None)), wait=5)
+    assert caught.value.path.name == "post-00001.md"
