@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from .cache import CACHE_FILE, PostCache
 from .config import Config
@@ -18,6 +19,7 @@ from .errors import PostError, PostErrors, PublishError
 from .formats import FORMATS
 from .incremental import Progress, identities, load_posts_cached, render_entries
 from .lock import DEFAULT_WAIT, output_lock
+from .posts import PostFile
 from .preview import FeedPreview, preview_documents
 from .publish import Document, Published, remove_stale_temporaries, render_documents, write_documents
 
@@ -52,7 +54,9 @@ def render_site(
     """
     problems: list[PostError] = []
     site = config.site
-    loaded = load_posts_cached(config.build.posts, site, cache, on_error=problems.append)
+    loaded = load_posts_cached(
+        config.build.posts, site, cache, on_error=problems.append, files=_post_files(config)
+    )
     by_path = {item.post.path: item for item in loaded}
     selected = select_posts(
         (item.post for item in loaded),
@@ -68,7 +72,17 @@ def render_site(
         if on_skip is not None:
             on_skip(problem)
     entries = render_entries([by_path[post.path] for post in selected], site, cache, progress)
-    return render_documents(site, entries, config.build.formats)
+    return render_documents(site, entries, config.build.formats, config.build.paths)
+
+
+def _post_files(config: Config) -> list[PostFile] | None:
+    """The post files of a Jekyll site; ``None``: every post file under ``config.build.posts``."""
+    return config.jekyll.post_files() if config.jekyll is not None else None
+
+
+def _feed_paths(config: Config) -> list[Path]:
+    """Every feed file a build of ``config`` may write, relative to its output folder."""
+    return [Path(config.build.paths.get(name, FORMATS[name].filename)) for name in config.build.formats]
 
 
 def _open_cache(config: Config) -> PostCache:
@@ -104,6 +118,8 @@ def build(
     out = config.build.out
     with output_lock(out, wait):
         remove_stale_temporaries(out, [spec.filename for spec in FORMATS.values()])
+        for path in _feed_paths(config):
+            remove_stale_temporaries(out / path.parent, [path.name])
         if config.build.cache is not None:
             remove_stale_temporaries(config.build.cache, [CACHE_FILE])
         cache = _open_cache(config)
@@ -138,7 +154,13 @@ def check(config: Config, *, now: datetime | None = None) -> CheckReport:
     ``now`` is as for :func:`render_site`.
     """
     invalid: list[PostError] = []
-    loaded = load_posts_cached(config.build.posts, config.site, _open_cache(config), on_error=invalid.append)
+    loaded = load_posts_cached(
+        config.build.posts,
+        config.site,
+        _open_cache(config),
+        on_error=invalid.append,
+        files=_post_files(config),
+    )
     clashes: list[PostError] = []
     select_posts(
         (item.post for item in loaded),

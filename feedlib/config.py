@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .dates import zone
@@ -21,6 +22,9 @@ from .formats import FORMATS
 from .model import DEFAULT_PERMALINK, Site
 from .posts import parse_authors
 from .render import markdown_renderer
+
+if TYPE_CHECKING:
+    from .jekyll import JekyllSite
 
 __all__ = [
     "CONFIG_NAME",
@@ -59,6 +63,8 @@ class BuildOptions:
 
     ``limit`` is the number of entries per feed; ``None`` means every post.
     ``cache`` is the folder of the build cache; ``None`` means no cache.
+    ``paths`` maps a format to its path inside ``out`` where that is not the
+    format's default file name (jekyll-feed's ``feed.path``).
     """
 
     posts: Path = Path("posts")
@@ -66,15 +72,21 @@ class BuildOptions:
     formats: tuple[str, ...] = ("atom", "rss")
     limit: int | None = DEFAULT_LIMIT
     cache: Path | None = None
+    paths: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)
 class Config:
-    """A site and its build options, and the file they came from (if any)."""
+    """A site and its build options, and the file they came from (if any).
+
+    ``jekyll`` is set for a Jekyll site (``feedlib build --jekyll``): where its
+    posts are and what its ``_config.yml`` says beyond the site and build options.
+    """
 
     site: Site
     build: BuildOptions
     path: Path | None = None
+    jekyll: JekyllSite | None = None
 
 
 class _Table:

@@ -17,7 +17,7 @@ from .cache import CachedPost, PostCache, content_digest
 from .entries import post_identity, render_post, to_entry
 from .errors import PostError, PostErrors
 from .model import Entry, Post, Site
-from .posts import decode_post, parse_post, post_body, post_files
+from .posts import PostFile, decode_post, parse_post, post_body, post_files
 
 __all__ = ["LoadedPost", "Progress", "identities", "load_posts_cached", "render_entries"]
 
@@ -47,6 +47,12 @@ class LoadedPost:
     url: str
     id: str
     cached: bool = False
+    categories: tuple[str, ...] = ()
+    dateless: bool = False
+
+    def parse(self, text: str, site: Site) -> Post:
+        """Parse ``text`` as this post's file says it is read (categories from folders, drafts)."""
+        return parse_post(self.post.path, text, site, categories=self.categories, dateless=self.dateless)
 
     def identity(self) -> tuple[str, str]:
         """The URL and id, as :func:`feedlib.entries.post_identity` gives them."""
@@ -60,18 +66,21 @@ def _read(path: Path) -> bytes:
         raise PostError(path, f"cannot read: {error.strerror or error}") from None
 
 
-def _parse(path: Path, key: str, raw: bytes, site: Site, cache: PostCache) -> LoadedPost:
+def _parse(file: PostFile, raw: bytes, site: Site, cache: PostCache) -> LoadedPost:
+    path, key = file.path, file.key
     digest = content_digest(raw)
     cached = cache.post(key, digest, path)
     if cached is not None:
         _log.debug("cache hit: %s", path)
-        return LoadedPost(cached.post, key, digest, cached.url, cached.id, cached=True)
+        return LoadedPost(
+            cached.post, key, digest, cached.url, cached.id, True, file.categories, file.dateless
+        )
     _log.debug("cache miss: %s", path)
     text = decode_post(path, raw)
-    post = parse_post(path, text, site)
+    post = parse_post(path, text, site, categories=file.categories, dateless=file.dateless)
     url, ident = post_identity(post, site)
     cache.put_post(key, digest, CachedPost(post, url, ident))
-    return LoadedPost(post, key, digest, url, ident)
+    return LoadedPost(post, key, digest, url, ident, False, file.categories, file.dateless)
 
 
 def load_posts_cached(
@@ -79,22 +88,25 @@ def load_posts_cached(
     site: Site,
     cache: PostCache,
     on_error: Callable[[PostError], None] | None = None,
+    *,
+    files: Sequence[PostFile] | None = None,
 ) -> list[LoadedPost]:
-    """Every post under ``folder``, from the cache where a file's bytes are unchanged.
+    """Every post under ``folder`` (or in ``files``), from the cache where a file's bytes are unchanged.
 
     Errors are handled as :func:`feedlib.posts.load_posts` does. Records of
     files that are gone are dropped from the cache.
     """
     loaded: list[LoadedPost] = []
     errors: list[PostError] = []
-    files = post_files(folder)
-    for key, path in files:
+    if files is None:
+        files = [PostFile(key, path) for key, path in post_files(folder)]
+    for file in files:
         try:
-            loaded.append(_parse(path, key, _read(path), site, cache))
+            loaded.append(_parse(file, _read(file.path), site, cache))
         except PostError as error:
             _log.debug("invalid: %s", error)
             errors.append(error)
-    cache.retain(key for key, _ in files)
+    cache.retain(file.key for file in files)
     if errors and on_error is None:
         raise PostErrors(errors)
     for problem in errors:
@@ -120,7 +132,7 @@ def _with_body(item: LoadedPost, site: Site) -> tuple[Post, str]:
     if digest != item.digest:
         # Edited since it was hashed a moment ago: use what it says now.
         _log.debug("changed while building: %s", path)
-        return parse_post(path, text, site), digest
+        return item.parse(text, site), digest
     return replace(item.post, body=post_body(path, text)), digest
 
 
