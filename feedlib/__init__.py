@@ -29,6 +29,7 @@ from .publish import (
     write_documents,
     write_feeds,
 )
+from .templates import LiquidSettings, PostRenderer
 
 __all__ = [
     "FORMATS",
@@ -44,12 +45,14 @@ __all__ = [
     "FeedlibError",
     "JekyllFeed",
     "JekyllSite",
+    "LiquidSettings",
     "LockTimeout",
     "Post",
     "PostCache",
     "PostError",
     "PostErrors",
     "PostFile",
+    "PostRenderer",
     "PublishError",
     "Published",
     "Rendered",

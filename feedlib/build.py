@@ -7,7 +7,7 @@ turns their results and errors into lines and exit statuses.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -17,11 +17,12 @@ from .config import Config
 from .entries import select_posts
 from .errors import PostError, PostErrors, PublishError
 from .formats import FORMATS
-from .incremental import Progress, identities, load_posts_cached, render_entries
+from .incremental import LoadedPost, Progress, identities, liquid_check, load_posts_cached, render_entries
 from .lock import DEFAULT_WAIT, output_lock
 from .posts import PostFile
 from .preview import FeedPreview, preview_documents
 from .publish import Document, Published, remove_stale_temporaries, render_documents, write_documents
+from .templates import PostRenderer, liquid_fingerprint
 
 __all__ = ["CheckReport", "build", "check", "dry_run", "render_site"]
 
@@ -49,8 +50,10 @@ def render_site(
 
     Every invalid post is found before anything is rendered: they are raised
     together as :class:`PostErrors`. With ``skip_invalid``, each is passed to
-    ``on_skip`` and left out instead. ``now`` (default: the current time)
-    leaves out posts dated after it. ``cache`` is read and updated, not saved.
+    ``on_skip`` and left out instead. A post that fails only when rendered
+    (its Liquid) is handled the same way, and the next post takes its place.
+    ``now`` (default: the current time) leaves out posts dated after it.
+    ``cache`` is read and updated, not saved.
     """
     problems: list[PostError] = []
     site = config.site
@@ -58,21 +61,40 @@ def render_site(
         config.build.posts, site, cache, on_error=problems.append, files=_post_files(config)
     )
     by_path = {item.post.path: item for item in loaded}
-    selected = select_posts(
-        (item.post for item in loaded),
-        site,
-        now=now,
-        limit=config.build.limit,
-        on_error=problems.append,
-        identify=identities(loaded),
-    )
-    if problems and not skip_invalid:
-        raise PostErrors(problems)
-    for problem in problems:
+    liquid = _liquid_renderer(config, loaded)
+    failed: list[PostError] = []
+    while True:
+        clashes: list[PostError] = []
+        left_out = {problem.path for problem in failed}
+        selected = select_posts(
+            (item.post for item in loaded if item.post.path not in left_out),
+            site,
+            now=now,
+            limit=config.build.limit,
+            on_error=clashes.append,
+            identify=identities(loaded),
+        )
+        if (problems or clashes) and not skip_invalid:
+            raise PostErrors(problems + clashes)
+        fresh: list[PostError] = []
+        items = [by_path[post.path] for post in selected]
+        entries = render_entries(items, site, cache, progress, liquid=liquid, on_error=fresh.append)
+        failed.extend(fresh)
+        if not fresh:
+            break
+        if not skip_invalid:
+            raise PostErrors(problems + failed)
+    for problem in problems + clashes + failed:
         if on_skip is not None:
             on_skip(problem)
-    entries = render_entries([by_path[post.path] for post in selected], site, cache, progress)
     return render_documents(site, entries, config.build.formats, config.build.paths)
+
+
+def _liquid_renderer(config: Config, loaded: Sequence[LoadedPost]) -> PostRenderer | None:
+    """The Liquid renderer of ``config``'s posts, or ``None`` when Liquid is off."""
+    if not config.liquid.enabled:
+        return None
+    return PostRenderer(config.site, config.liquid, {item.key: item.url for item in loaded})
 
 
 def _post_files(config: Config) -> list[PostFile] | None:
@@ -86,7 +108,7 @@ def _feed_paths(config: Config) -> list[Path]:
 
 
 def _open_cache(config: Config) -> PostCache:
-    return PostCache.load(config.build.cache, config.site)
+    return PostCache.load(config.build.cache, config.site, liquid_fingerprint(config.liquid))
 
 
 def _save_cache(cache: PostCache) -> None:
@@ -150,7 +172,8 @@ def dry_run(
 def check(config: Config, *, now: datetime | None = None) -> CheckReport:
     """Read every post as a build would and report every problem; writes nothing.
 
-    Problems are invalid posts and posts whose URL or id another post has.
+    Problems are invalid posts, posts whose URL or id another post has, and
+    (when Liquid is on) published posts whose Liquid cannot be rendered.
     ``now`` is as for :func:`render_site`.
     """
     invalid: list[PostError] = []
@@ -162,7 +185,7 @@ def check(config: Config, *, now: datetime | None = None) -> CheckReport:
         files=_post_files(config),
     )
     clashes: list[PostError] = []
-    select_posts(
+    published = select_posts(
         (item.post for item in loaded),
         config.site,
         now=now,
@@ -170,4 +193,12 @@ def check(config: Config, *, now: datetime | None = None) -> CheckReport:
         on_error=clashes.append,
         identify=identities(loaded),
     )
+    liquid = _liquid_renderer(config, loaded)
+    if liquid is not None:
+        by_path = {item.post.path: item for item in loaded}
+        for post in published:
+            try:
+                liquid_check(by_path[post.path], config.site, liquid)
+            except PostError as error:
+                invalid.append(error)
     return CheckReport(len(loaded) + len(invalid), tuple(invalid + clashes))

@@ -22,6 +22,7 @@ from .formats import FORMATS
 from .model import DEFAULT_PERMALINK, Site
 from .posts import parse_authors
 from .render import markdown_renderer
+from .templates import LiquidSettings
 
 if TYPE_CHECKING:
     from .jekyll import JekyllSite
@@ -39,7 +40,7 @@ __all__ = [
 #: The file ``feedlib build`` reads from the current folder.
 CONFIG_NAME = "feedlib.toml"
 
-_SITE_KEYS = {"url", "title", "description", "author", "language", "timezone"}
+_SITE_KEYS = {"url", "title", "description", "author", "language", "timezone", "data"}
 _BUILD_KEYS = {
     "posts",
     "out",
@@ -49,6 +50,8 @@ _BUILD_KEYS = {
     "summary_length",
     "markdown_extensions",
     "cache",
+    "liquid",
+    "includes",
 }
 #: The cache folder of a configuration file, beside it, unless it says otherwise.
 DEFAULT_CACHE = ".feedlib-cache"
@@ -81,12 +84,14 @@ class Config:
 
     ``jekyll`` is set for a Jekyll site (``feedlib build --jekyll``): where its
     posts are and what its ``_config.yml`` says beyond the site and build options.
+    ``liquid`` says whether posts are rendered as Liquid, and with what.
     """
 
     site: Site
     build: BuildOptions
     path: Path | None = None
     jekyll: JekyllSite | None = None
+    liquid: LiquidSettings = field(default_factory=LiquidSettings)
 
 
 class _Table:
@@ -191,7 +196,23 @@ def config_from_mapping(data: Mapping[str, Any], source: Path | None = None) -> 
     site = _Table(top.data.get("site"), "site", _SITE_KEYS, source) if "site" in top.data else None
     if site is None:
         raise top.error("a [site] table with url and title is required")
-    return Config(site=_site(site, build), build=_build_options(build), path=source)
+    options = _build_options(build)
+    return Config(site=_site(site, build), build=options, path=source, liquid=_liquid(site, build, options))
+
+
+def _liquid(site: _Table, build: _Table, options: BuildOptions) -> LiquidSettings:
+    enabled = build.data.get("liquid", False)
+    if not isinstance(enabled, bool):
+        raise build.error(f"build.liquid must be true or false, got {enabled!r}")
+    data = site.data.get("data", {})
+    if not isinstance(data, Mapping):
+        raise site.error("[site.data] must be a table")
+    return LiquidSettings(
+        enabled=enabled,
+        site=MappingProxyType(dict(site.data)),
+        includes=build.path("includes", "_includes"),
+        root=options.posts,
+    )
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

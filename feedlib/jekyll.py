@@ -20,6 +20,7 @@ import yaml
 from .config import DEFAULT_CACHE, Config, config_from_mapping
 from .errors import ConfigError
 from .posts import POST_SUFFIXES, PostFile
+from .templates import LiquidSettings
 
 __all__ = [
     "JEKYLL_CONFIG",
@@ -62,8 +63,9 @@ class JekyllFeed:
     They are kept in the shapes of feedlib's own settings:
     ``categories`` as ``[feeds] categories`` (``True`` or a list of names),
     ``tags`` as ``[feeds] tags`` (``True`` or ``{"only": [...], "except": [...]}``),
-    ``tags_path`` as the folder of tag feeds (jekyll-feed's ``feed.tags.path``),
-    and ``content`` as ``[build] content`` (``"summary"`` for ``excerpt_only: true``).
+    ``tags_path`` as the folder of tag feeds (jekyll-feed's ``feed.tags.path``,
+    ``path`` in ``[feeds] tags``), and ``content`` as ``[build] content``
+    (``"summary"`` for ``excerpt_only: true``).
     ``None`` means the site does not ask for it.
     """
 
@@ -79,12 +81,15 @@ class JekyllFeed:
             feeds["categories"] = self.categories
         elif self.categories is not None:
             feeds["categories"] = list(self.categories)
-        if isinstance(self.tags, bool):
-            feeds["tags"] = self.tags
-        elif self.tags is not None:
-            feeds["tags"] = {key: list(value) for key, value in self.tags.items()}
+        tags: dict[str, Any] = {}
+        if isinstance(self.tags, Mapping):
+            tags = {key: list(value) for key, value in self.tags.items()}
         if self.tags_path is not None:
-            feeds["tags_path"] = self.tags_path
+            tags["path"] = self.tags_path
+        if tags:
+            feeds["tags"] = tags
+        elif self.tags is not None:
+            feeds["tags"] = self.tags
         return {"feeds": feeds, "build": {"content": self.content}}
 
 
@@ -363,4 +368,11 @@ def load_jekyll_config(site_dir: Path | str, *, drafts: bool = False) -> Config:
         ignored = ", ".join(f"feed.{key}" for key in unknown)
         _log.warning("%s: %s not honoured by feedlib (see the README)", reader.path, ignored)
     paths = MappingProxyType({"atom": _feed_path(reader, feed)})
-    return replace(config, build=replace(config.build, paths=paths), jekyll=jekyll)
+    # Jekyll renders Liquid in every post; a post opts out with render_with_liquid: false.
+    liquid = LiquidSettings(
+        enabled=True,
+        site=jekyll.data,
+        includes=root / (reader.text_of("includes_dir") or "_includes"),
+        root=root,
+    )
+    return replace(config, build=replace(config.build, paths=paths), jekyll=jekyll, liquid=liquid)

@@ -38,6 +38,7 @@ __all__ = [
     "parse_post",
     "post_body",
     "post_files",
+    "read_front_matter",
 ]
 
 #: File name endings read as posts.
@@ -246,6 +247,11 @@ def _fences(path: Path, text: str) -> tuple[str, int, str]:
     return fm_text, first_line, text[closing.end() :].lstrip("\n")
 
 
+def read_front_matter(path: Path, text: str) -> Mapping[str, Any]:
+    """The front matter of ``text`` (YAML, TOML or JSON) as a mapping; :class:`PostError` if unreadable."""
+    return _split(path, text)[0].data
+
+
 def post_body(path: Path, text: str) -> str:
     """The Markdown body of the post ``text`` (from :func:`decode_post`), without reading its YAML.
 
@@ -451,6 +457,7 @@ def parse_post(
         id=_entry_id(fm),
         draft=fm.flag("published") is False or fm.flag("draft") is True,
         front_matter=dict(fm.data),
+        body_line=text.count("\n", 0, len(text) - len(body)) + 1,
     )
 
 

@@ -52,7 +52,7 @@ def test_feed_block_maps_to_feedlib_settings():
         categories=("news",), tags={"only": ("python",)}, tags_path="feed/by_tag/", content="summary"
     )
     assert feed.feedlib_settings() == {
-        "feeds": {"categories": ["news"], "tags": {"only": ["python"]}, "tags_path": "feed/by_tag/"},
+        "feeds": {"categories": ["news"], "tags": {"only": ["python"], "path": "feed/by_tag/"}},
         "build": {"content": "summary"},
     }
     assert JekyllFeed(categories=True, tags=True).feedlib_settings()["feeds"] == {
