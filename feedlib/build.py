@@ -193,6 +193,7 @@ def check(config: Config, *, now: datetime | None = None) -> CheckReport:
         on_error=clashes.append,
         identify=identities(loaded),
     )
+    unreadable = len(invalid)
     liquid = _liquid_renderer(config, loaded)
     if liquid is not None:
         by_path = {item.post.path: item for item in loaded}
@@ -201,4 +202,4 @@ def check(config: Config, *, now: datetime | None = None) -> CheckReport:
                 liquid_check(by_path[post.path], config.site, liquid)
             except PostError as error:
                 invalid.append(error)
-    return CheckReport(len(loaded) + len(invalid), tuple(invalid + clashes))
+    return CheckReport(len(loaded) + unreadable, tuple(invalid + clashes))
