@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .dates import zone
@@ -21,6 +22,10 @@ from .formats import FORMATS
 from .model import DEFAULT_PERMALINK, Site
 from .posts import parse_authors
 from .render import check_renderer, markdown_renderer
+from .templates import LiquidSettings
+
+if TYPE_CHECKING:
+    from .jekyll import JekyllSite
 
 __all__ = [
     "CONFIG_NAME",
@@ -35,7 +40,7 @@ __all__ = [
 #: The file ``feedlib build`` reads from the current folder.
 CONFIG_NAME = "feedlib.toml"
 
-_SITE_KEYS = {"url", "title", "description", "author", "language", "timezone"}
+_SITE_KEYS = {"url", "title", "description", "author", "language", "timezone", "data"}
 _BUILD_KEYS = {
     "posts",
     "out",
@@ -46,6 +51,8 @@ _BUILD_KEYS = {
     "markdown_extensions",
     "cache",
     "renderer",
+    "liquid",
+    "includes",
 }
 #: The cache folder of a configuration file, beside it, unless it says otherwise.
 DEFAULT_CACHE = ".feedlib-cache"
@@ -60,6 +67,8 @@ class BuildOptions:
 
     ``limit`` is the number of entries per feed; ``None`` means every post.
     ``cache`` is the folder of the build cache; ``None`` means no cache.
+    ``paths`` maps a format to its path inside ``out`` where that is not the
+    format's default file name (jekyll-feed's ``feed.path``).
     """
 
     posts: Path = Path("posts")
@@ -67,15 +76,23 @@ class BuildOptions:
     formats: tuple[str, ...] = ("atom", "rss")
     limit: int | None = DEFAULT_LIMIT
     cache: Path | None = None
+    paths: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)
 class Config:
-    """A site and its build options, and the file they came from (if any)."""
+    """A site and its build options, and the file they came from (if any).
+
+    ``jekyll`` is set for a Jekyll site (``feedlib build --jekyll``): where its
+    posts are and what its ``_config.yml`` says beyond the site and build options.
+    ``liquid`` says whether posts are rendered as Liquid, and with what.
+    """
 
     site: Site
     build: BuildOptions
     path: Path | None = None
+    jekyll: JekyllSite | None = None
+    liquid: LiquidSettings = field(default_factory=LiquidSettings)
 
 
 class _Table:
@@ -185,7 +202,23 @@ def config_from_mapping(data: Mapping[str, Any], source: Path | None = None) -> 
     site = _Table(top.data.get("site"), "site", _SITE_KEYS, source) if "site" in top.data else None
     if site is None:
         raise top.error("a [site] table with url and title is required")
-    return Config(site=_site(site, build), build=_build_options(build), path=source)
+    options = _build_options(build)
+    return Config(site=_site(site, build), build=options, path=source, liquid=_liquid(site, build, options))
+
+
+def _liquid(site: _Table, build: _Table, options: BuildOptions) -> LiquidSettings:
+    enabled = build.data.get("liquid", False)
+    if not isinstance(enabled, bool):
+        raise build.error(f"build.liquid must be true or false, got {enabled!r}")
+    data = site.data.get("data", {})
+    if not isinstance(data, Mapping):
+        raise site.error("[site.data] must be a table")
+    return LiquidSettings(
+        enabled=enabled,
+        site=MappingProxyType(dict(site.data)),
+        includes=build.path("includes", "_includes"),
+        root=options.posts,
+    )
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

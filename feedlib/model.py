@@ -74,7 +74,7 @@ class Post:
 
     ``date`` and ``updated`` are timezone-aware. ``body`` is the raw Markdown.
     ``front_matter`` keeps every key of the file, for callers that need more
-    than feedlib reads.
+    than feedlib reads. ``body_line`` is the line of the file the body starts on.
     """
 
     path: Path
@@ -91,6 +91,7 @@ class Post:
     id: str | None = None
     draft: bool = False
     front_matter: Mapping[str, Any] = field(default_factory=_frozen_mapping, compare=False)
+    body_line: int = field(default=1, compare=False)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,14 +72,23 @@ def render_feed(site: Site, entries: Sequence[Entry], format: str = "atom") -> b
     return render_documents(site, entries, [format])[0].content
 
 
-def render_documents(site: Site, entries: Sequence[Entry], formats: Iterable[str]) -> list[Document]:
-    """Every requested feed, rendered in memory before anything is written."""
+def render_documents(
+    site: Site,
+    entries: Sequence[Entry],
+    formats: Iterable[str],
+    paths: Mapping[str, str] | None = None,
+) -> list[Document]:
+    """Every requested feed, rendered in memory before anything is written.
+
+    ``paths`` gives a format's path inside the output folder (and under the
+    site URL) where it is not the format's default file name.
+    """
     documents = []
     for name in formats:
         _format(name)
-        spec = FORMATS[name]
-        content = spec.render(site, entries, absolute_url(spec.filename, site))
-        documents.append(Document(name, spec.filename, content, len(entries)))
+        relative = (paths or {}).get(name, FORMATS[name].filename)
+        content = FORMATS[name].render(site, entries, absolute_url(relative, site))
+        documents.append(Document(name, relative, content, len(entries)))
     return documents
 
 

@@ -99,6 +99,7 @@ def test_a_post_that_fails_to_render_in_a_worker_is_a_post_error(
     nested = "---\ntitle: Deep\ndate: 2020-01-02\n---\n" + "* " * 3000 + "deep\n"
     (site.posts / "post-00001.md").write_text(nested, encoding="utf-8")
     config = feedlib.load_config(site.config)
-    with pytest.raises(feedlib.PostError) as caught:
+    with pytest.raises(feedlib.PostErrors) as caught:
         feedlib.build(replace(config, build=replace(config.build, cache=None)), wait=5)
-    assert caught.value.path.name == "post-00001.md"
+    assert [error.path.name for error in caught.value.errors] == ["post-00001.md"]
+    assert "nested too deeply" in str(caught.value)
