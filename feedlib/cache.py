@@ -174,22 +174,45 @@ def _decode_author(value: object) -> Author:
     return Author(_text(name), _optional_text(email), _optional_text(uri))
 
 
+# A warm build decodes one record per post, and most posts share their authors,
+# categories and tags: each distinct list is checked and built once per process.
+_SHARED: dict[tuple[str, object], Any] = {}
+_SHARED_MAX = 4096
+
+
+def _shared(kind: str, value: object) -> Any:
+    try:
+        key = (kind, tuple(tuple(item) if isinstance(item, list) else item for item in _list(value)))
+        return _SHARED[key]
+    except KeyError:
+        pass
+    except TypeError:  # Something unhashable in it: not a shape this cache writes.
+        raise _Invalid(f"unexpected {kind}") from None
+    decoded = tuple(_decode_author(item) for item in _list(value)) if kind == "authors" else _texts(value)
+    if len(_SHARED) >= _SHARED_MAX:
+        _SHARED.clear()
+    _SHARED[key] = decoded
+    return decoded
+
+
 def _decode_post(value: object, path: Path) -> Post:
     title, date, updated, slug, categories, tags, authors, excerpt, permalink, ident, draft = _list(
         value, _POST_LENGTH
     )
     if not isinstance(draft, bool):
         raise _Invalid("draft must be true or false")
+    published = _decode_time(date)
     return Post(
         path=path,
         title=_text(title),
-        date=_decode_time(date),
-        updated=_decode_time(updated),
+        date=published,
+        # Most posts were not updated: the same time, decoded once.
+        updated=published if updated == date else _decode_time(updated),
         slug=_text(slug),
         body="",
-        categories=_texts(categories),
-        tags=_texts(tags),
-        authors=tuple(_decode_author(author) for author in _list(authors)),
+        categories=_shared("terms", categories),
+        tags=_shared("terms", tags),
+        authors=_shared("authors", authors),
         excerpt=_optional_text(excerpt),
         permalink=_optional_text(permalink),
         id=_optional_text(ident),
