@@ -180,9 +180,15 @@ _SHARED: dict[tuple[str, object], Any] = {}
 _SHARED_MAX = 4096
 
 
+def _frozen(item: object) -> object:
+    return tuple(item) if type(item) is list else item
+
+
 def _shared(kind: str, value: object) -> Any:
+    # A key never equals one of a list of another shape: str, None and tuple compare unequal.
     try:
-        key = (kind, tuple(tuple(item) if isinstance(item, list) else item for item in _list(value)))
+        items = _list(value)
+        key = (kind, tuple(items) if kind == "terms" else tuple(map(_frozen, items)))
         return _SHARED[key]
     except KeyError:
         pass

@@ -256,3 +256,33 @@ def test_an_unwritable_cache_only_warns(site: SiteFiles, caplog: pytest.LogCaptu
     published = _build(site, cache=blocker / "cache")
     assert [item.changed for item in published] == [True, True]
     assert "the cache was not saved" in caplog.text
+
+
+def test_records_sharing_authors_and_terms_are_each_checked(tmp_path: Path) -> None:
+    # Decoded authors and term lists are shared between records; a record whose
+    # author is the string "abc" must not pass for one whose author is ["a", "b", "c"].
+    site = feedlib.Site(url="https://example.com/", title="t")
+    time = ["2025-01-01T00:00:00+00:00"]
+    good = ["T", time, time, "s", ["x"], [], [["a", "b", "c"]], None, None, None, False]
+    bad_author = [*good[:6], ["abc"], *good[7:]]
+    bad_terms = [*good[:4], [1], *good[5:]]
+    records = {
+        key: ["d", "https://example.com/u", "https://example.com/u", post, None]
+        for key, post in (("good", good), ("bad-author", bad_author), ("bad-terms", bad_terms))
+    }
+    cache = PostCache(settings_fingerprint(site), records)
+    first = cache.post("good", "d", tmp_path / "good.md")
+    assert first is not None
+    assert first.post.authors == (feedlib.Author("a", "b", "c"),)
+    assert first.post.categories == ("x",)
+    assert cache.post("bad-author", "d", tmp_path / "bad.md") is None
+    assert cache.post("bad-terms", "d", tmp_path / "bad.md") is None
+    second = cache.post("good", "d", tmp_path / "good.md")
+    assert second is not None
+    assert second.post == replace_path(first.post, second.post.path)
+
+
+def replace_path(post: feedlib.Post, path: Path) -> feedlib.Post:
+    from dataclasses import replace
+
+    return replace(post, path=path)
