@@ -12,12 +12,13 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import PublishError
 from .formats import FORMATS
+from .formats.stylesheet import STYLESHEET_FORMATS, add_stylesheet, stylesheet_href
 from .model import Entry, Site
 from .urls import absolute_url
 
@@ -46,6 +47,7 @@ class Document:
     relative_path: str
     content: bytes
     entries: int
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,13 +55,15 @@ class Published:
     """A feed file published by :func:`write_documents`.
 
     ``changed`` is false when the file already held exactly these bytes and
-    was left untouched.
+    was left untouched. ``url`` is where the feed is served (``None`` for a
+    file that is not a feed, such as the stylesheet).
     """
 
     path: Path
     format: str
     entries: int
     changed: bool = True
+    url: str | None = None
 
 
 def _format(name: str) -> None:
@@ -72,14 +76,31 @@ def render_feed(site: Site, entries: Sequence[Entry], format: str = "atom") -> b
     return render_documents(site, entries, [format])[0].content
 
 
-def render_documents(site: Site, entries: Sequence[Entry], formats: Iterable[str]) -> list[Document]:
-    """Every requested feed, rendered in memory before anything is written."""
+def render_documents(
+    site: Site,
+    entries: Sequence[Entry],
+    formats: Iterable[str],
+    *,
+    paths: Mapping[str, str] | None = None,
+    stylesheet: bool = False,
+) -> list[Document]:
+    """Every requested feed, rendered in memory before anything is written.
+
+    Each goes to its format's file name unless ``paths`` (format → path in
+    the output folder, ``/`` between folders) says otherwise. With
+    ``stylesheet``, Atom and RSS documents point browsers at ``feed.xsl`` at
+    the top of the output folder.
+    """
     documents = []
     for name in formats:
         _format(name)
         spec = FORMATS[name]
-        content = spec.render(site, entries, absolute_url(spec.filename, site))
-        documents.append(Document(name, spec.filename, content, len(entries)))
+        relative_path = (paths or {}).get(name, spec.filename)
+        url = absolute_url(relative_path, site)
+        content = spec.render(site, entries, url)
+        if stylesheet and name in STYLESHEET_FORMATS:
+            content = add_stylesheet(content, stylesheet_href(relative_path))
+        documents.append(Document(name, relative_path, content, len(entries), url))
     return documents
 
 
@@ -148,7 +169,7 @@ def write_documents(documents: Iterable[Document], out: Path | str) -> list[Publ
             _log.debug("wrote %s", target)
         else:
             _log.debug("unchanged %s", target)
-        published.append(Published(target, document.format, document.entries, changed))
+        published.append(Published(target, document.format, document.entries, changed, document.url))
     return published
 
 
