@@ -15,7 +15,7 @@ from .entries import build_entries, render_post, select_posts, to_entry
 from .errors import ConfigError, FeedlibError, LockTimeout, PostError, PostErrors, PublishError
 from .formats import FORMATS
 from .lock import output_lock
-from .model import Author, Entry, Post, Rendered, Site
+from .model import Author, Enclosure, Entry, Image, Post, Rendered, Site
 from .posts import load_post, load_posts
 from .preview import EntryChange, FeedPreview
 from .publish import (
@@ -28,6 +28,8 @@ from .publish import (
     write_documents,
     write_feeds,
 )
+from .terms import TermFeedConfig
+from .websub import PingFailure, ping_hub
 
 __all__ = [
     "FORMATS",
@@ -37,11 +39,14 @@ __all__ = [
     "Config",
     "ConfigError",
     "Document",
+    "Enclosure",
     "Entry",
     "EntryChange",
     "FeedPreview",
     "FeedlibError",
+    "Image",
     "LockTimeout",
+    "PingFailure",
     "Post",
     "PostCache",
     "PostError",
@@ -50,6 +55,7 @@ __all__ = [
     "Published",
     "Rendered",
     "Site",
+    "TermFeedConfig",
     "__version__",
     "build",
     "build_entries",
@@ -59,6 +65,7 @@ __all__ = [
     "load_post",
     "load_posts",
     "output_lock",
+    "ping_hub",
     "remove_stale_temporaries",
     "render_documents",
     "render_feed",
