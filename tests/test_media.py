@@ -102,7 +102,9 @@ def test_atom_media_and_enclosure_link(podcast):
     content = first.find("media:content", namespaces=NS)
     assert content.get("url") == "https://example.com/blog/2025/ep1/cover.png"
     assert content.get("medium") == "image"
-    assert content.findtext("media:description", namespaces=NS) == "The cover: a cat & a microphone"
+    description = content.find("media:description", namespaces=NS)
+    # Text that looks like markup is escaped HTML, as Atom titles are.
+    assert (description.get("type"), description.text) == ("html", "The cover: a cat &amp; a microphone")
     assert first.find("media:thumbnail", namespaces=NS).get("url") == content.get("url")
     assert second.find("media:description", namespaces=NS) is None
     assert third.find("media:content", namespaces=NS) is None

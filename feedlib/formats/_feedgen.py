@@ -5,6 +5,7 @@ And the Media RSS elements (https://www.rssboard.org/media-rss) both carry.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 from feedgen.entry import FeedEntry
@@ -61,12 +62,20 @@ def add_image(item: FeedEntry, entry: Entry) -> None:
 
 
 def describe_images(root: etree._Element, entries: Sequence[Entry], entry_tag: str) -> None:
-    """Add each image's alternative text as ``media:description`` (feedgen cannot)."""
+    """Add each image's alternative text as ``media:description`` (feedgen cannot).
+
+    Text that looks like markup ("a <b> tag", "Q&A") is escaped as ``type="html"``,
+    so validators and readers do not take it for undeclared HTML.
+    """
     for element, entry in zip(root.iter(entry_tag), entries, strict=True):
         content = element.find(f"{{{MEDIA_NS}}}content")
         if entry.image is not None and entry.image.alt and content is not None:
-            description = etree.SubElement(content, f"{{{MEDIA_NS}}}description", type="plain")
-            description.text = entry.image.alt
+            alt = entry.image.alt
+            markup = "<" in alt or "&" in alt
+            description = etree.SubElement(
+                content, f"{{{MEDIA_NS}}}description", type="html" if markup else "plain"
+            )
+            description.text = html.escape(alt, quote=False) if markup else alt
 
 
 def serialize(root: etree._Element) -> bytes:
