@@ -14,9 +14,10 @@ from .config import BuildOptions, Config, load_config
 from .entries import build_entries, render_post, select_posts, to_entry
 from .errors import ConfigError, FeedlibError, LockTimeout, PostError, PostErrors, PublishError
 from .formats import FORMATS
+from .jekyll import JekyllFeed, JekyllSite, jekyll_post_files, load_jekyll_config
 from .lock import output_lock
 from .model import Author, Enclosure, Entry, Image, Post, Rendered, Site
-from .posts import load_post, load_posts
+from .posts import PostFile, load_post, load_posts
 from .preview import EntryChange, FeedPreview
 from .publish import (
     Document,
@@ -28,6 +29,7 @@ from .publish import (
     write_documents,
     write_feeds,
 )
+from .templates import LiquidSettings, PostRenderer
 from .terms import TermFeedConfig
 from .websub import PingFailure, ping_hub
 
@@ -45,12 +47,17 @@ __all__ = [
     "FeedPreview",
     "FeedlibError",
     "Image",
+    "JekyllFeed",
+    "JekyllSite",
+    "LiquidSettings",
     "LockTimeout",
     "PingFailure",
     "Post",
     "PostCache",
     "PostError",
     "PostErrors",
+    "PostFile",
+    "PostRenderer",
     "PublishError",
     "Published",
     "Rendered",
@@ -61,7 +68,9 @@ __all__ = [
     "build_entries",
     "check",
     "dry_run",
+    "jekyll_post_files",
     "load_config",
+    "load_jekyll_config",
     "load_post",
     "load_posts",
     "output_lock",

@@ -18,11 +18,13 @@ from .entries import select_posts
 from .errors import ConfigError, PostError, PostErrors, PublishError
 from .formats import FORMATS
 from .formats.stylesheet import STYLESHEET_NAME, stylesheet_bytes
-from .incremental import LoadedPost, Progress, identities, load_posts_cached, render_entries
+from .incremental import LoadedPost, Progress, identities, liquid_check, load_posts_cached, render_entries
 from .lock import DEFAULT_WAIT, output_lock
 from .model import Entry, Post, Site
+from .posts import PostFile
 from .preview import FeedPreview, preview_documents
 from .publish import Document, Published, remove_stale_temporaries, render_documents, write_documents
+from .templates import PostRenderer, liquid_fingerprint
 from .terms import format_path, term_feeds
 
 __all__ = ["CheckReport", "build", "check", "dry_run", "render_site"]
@@ -51,44 +53,61 @@ def render_site(
 
     Every invalid post is found before anything is rendered: they are raised
     together as :class:`PostErrors`. With ``skip_invalid``, each is passed to
-    ``on_skip`` and left out instead. ``now`` (default: the current time)
-    leaves out posts dated after it. ``cache`` is read and updated, not saved.
+    ``on_skip`` and left out instead. A post that fails only when rendered
+    (its Liquid) is handled the same way, and the next post takes its place.
+    ``now`` (default: the current time) leaves out posts dated after it.
+    ``cache`` is read and updated, not saved.
     """
     problems: list[PostError] = []
     site, options = config.site, config.build
-    loaded = load_posts_cached(options.posts, site, cache, on_error=problems.append)
-    by_path = {item.post.path: item for item in loaded}
-    visible = select_posts(
-        (item.post for item in loaded),
-        site,
-        now=now,
-        limit=None,
-        on_error=problems.append,
-        identify=identities(loaded),
+    loaded = load_posts_cached(
+        options.posts, site, cache, on_error=problems.append, files=_post_files(config)
     )
-    if problems and not skip_invalid:
-        raise PostErrors(problems)
-    for problem in problems:
+    by_path = {item.post.path: item for item in loaded}
+    liquid = _liquid_renderer(config, loaded)
+    failed: list[PostError] = []
+    while True:
+        clashes: list[PostError] = []
+        left_out = {problem.path for problem in failed}
+        visible = select_posts(
+            (item.post for item in loaded if item.post.path not in left_out),
+            site,
+            now=now,
+            limit=None,
+            on_error=clashes.append,
+            identify=identities(loaded),
+        )
+        if (problems or clashes) and not skip_invalid:
+            raise PostErrors(problems + clashes)
+        main = visible if options.limit is None else visible[: options.limit]
+        per_term = term_feeds(visible, options.feeds, options.limit)
+        # Every post any feed shows is rendered once, in the archive's order.
+        shown = {post.path for post in main} | {post.path for feed in per_term for post in feed.posts}
+        to_render: list[LoadedPost] = [by_path[post.path] for post in visible if post.path in shown]
+        fresh: list[PostError] = []
+        rendered = render_entries(to_render, site, cache, progress, liquid=liquid, on_error=fresh.append)
+        failed.extend(fresh)
+        if not fresh:
+            break
+        if not skip_invalid:
+            raise PostErrors(problems + failed)
+    for problem in problems + clashes + failed:
         if on_skip is not None:
             on_skip(problem)
-    main = visible if options.limit is None else visible[: options.limit]
-    per_term = term_feeds(visible, options.feeds, options.limit)
-    # Every post any feed shows is rendered once, in the archive's order.
-    shown = {post.path for post in main} | {post.path for feed in per_term for post in feed.posts}
-    to_render: list[LoadedPost] = [by_path[post.path] for post in visible if post.path in shown]
-    rendered = render_entries(to_render, site, cache, progress)
     entries = {item.post.path: entry for item, entry in zip(to_render, rendered, strict=True)}
 
     def entries_of(posts: Sequence[Post]) -> list[Entry]:
         return [entries[post.path] for post in posts]
 
-    documents = render_documents(site, entries_of(main), options.formats, stylesheet=options.stylesheet)
+    documents = render_documents(
+        site, entries_of(main), options.formats, options.paths, stylesheet=options.stylesheet
+    )
     for feed in per_term:
         documents += render_documents(
             _term_site(site, feed.term),
             entries_of(feed.posts),
             options.formats,
-            paths={name: format_path(feed.path, name) for name in options.formats},
+            {name: format_path(feed.path, name) for name in options.formats},
             stylesheet=options.stylesheet,
         )
     if options.stylesheet:
@@ -123,8 +142,25 @@ def _remove_stale_temporaries(out: Path, documents: Sequence[Document]) -> None:
         remove_stale_temporaries(out / folder, found)
 
 
+def _liquid_renderer(config: Config, loaded: Sequence[LoadedPost]) -> PostRenderer | None:
+    """The Liquid renderer of ``config``'s posts, or ``None`` when Liquid is off."""
+    if not config.liquid.enabled:
+        return None
+    return PostRenderer(config.site, config.liquid, {item.key: item.url for item in loaded})
+
+
+def _post_files(config: Config) -> list[PostFile] | None:
+    """The post files of a Jekyll site; ``None``: every post file under ``config.build.posts``."""
+    return config.jekyll.post_files() if config.jekyll is not None else None
+
+
+def _feed_paths(config: Config) -> list[Path]:
+    """Every feed file a build of ``config`` may write, relative to its output folder."""
+    return [Path(config.build.paths.get(name, FORMATS[name].filename)) for name in config.build.formats]
+
+
 def _open_cache(config: Config) -> PostCache:
-    return PostCache.load(config.build.cache, config.site)
+    return PostCache.load(config.build.cache, config.site, liquid_fingerprint(config.liquid))
 
 
 def _save_cache(cache: PostCache) -> None:
@@ -155,6 +191,9 @@ def build(
     """
     out = config.build.out
     with output_lock(out, wait):
+        remove_stale_temporaries(out, [spec.filename for spec in FORMATS.values()])
+        for path in _feed_paths(config):
+            remove_stale_temporaries(out / path.parent, [path.name])
         if config.build.cache is not None:
             remove_stale_temporaries(config.build.cache, [CACHE_FILE])
         cache = _open_cache(config)
@@ -186,13 +225,20 @@ def dry_run(
 def check(config: Config, *, now: datetime | None = None) -> CheckReport:
     """Read every post as a build would and report every problem; writes nothing.
 
-    Problems are invalid posts and posts whose URL or id another post has.
+    Problems are invalid posts, posts whose URL or id another post has, and
+    (when Liquid is on) published posts whose Liquid cannot be rendered.
     ``now`` is as for :func:`render_site`.
     """
     invalid: list[PostError] = []
-    loaded = load_posts_cached(config.build.posts, config.site, _open_cache(config), on_error=invalid.append)
+    loaded = load_posts_cached(
+        config.build.posts,
+        config.site,
+        _open_cache(config),
+        on_error=invalid.append,
+        files=_post_files(config),
+    )
     clashes: list[PostError] = []
-    select_posts(
+    published = select_posts(
         (item.post for item in loaded),
         config.site,
         now=now,
@@ -200,4 +246,13 @@ def check(config: Config, *, now: datetime | None = None) -> CheckReport:
         on_error=clashes.append,
         identify=identities(loaded),
     )
-    return CheckReport(len(loaded) + len(invalid), tuple(invalid + clashes))
+    unreadable = len(invalid)
+    liquid = _liquid_renderer(config, loaded)
+    if liquid is not None:
+        by_path = {item.post.path: item for item in loaded}
+        for post in published:
+            try:
+                liquid_check(by_path[post.path], config.site, liquid)
+            except PostError as error:
+                invalid.append(error)
+    return CheckReport(len(loaded) + unreadable, tuple(invalid + clashes))

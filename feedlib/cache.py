@@ -62,11 +62,13 @@ def _library_version(name: str) -> str:
         return "missing"
 
 
-def settings_fingerprint(site: Site) -> str:
+def settings_fingerprint(site: Site, extra: str = "") -> str:
     """A hash of everything besides a post's bytes that decides what it reads and renders as.
 
     Site fields that only the feed as a whole shows (title, description,
     authors, language) are left out: they never reach a cached record.
+    ``extra`` stands for any other such setting (Liquid's, from
+    :func:`feedlib.templates.liquid_fingerprint`).
     """
     settings = {
         "cache": CACHE_VERSION,
@@ -81,6 +83,8 @@ def settings_fingerprint(site: Site) -> str:
         "content": site.content,
         "sanitize": site.sanitize,
     }
+    if extra:
+        settings["extra"] = extra
     text = json.dumps(settings, sort_keys=True)
     return hashlib.blake2b(text.encode("utf-8"), digest_size=20).hexdigest()
 
@@ -302,12 +306,12 @@ class PostCache:
         return self._dirty
 
     @classmethod
-    def load(cls, folder: Path | str | None, site: Site) -> PostCache:
+    def load(cls, folder: Path | str | None, site: Site, extra: str = "") -> PostCache:
         """The cache in ``folder`` for ``site``; an empty one when there is none or it cannot be used.
 
-        Never raises for what the file holds.
+        ``extra`` is as for :func:`settings_fingerprint`. Never raises for what the file holds.
         """
-        fingerprint = settings_fingerprint(site)
+        fingerprint = settings_fingerprint(site, extra)
         if folder is None:
             return cls(fingerprint)
         cache = cls(fingerprint, folder=Path(folder))

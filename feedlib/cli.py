@@ -21,6 +21,7 @@ from .dates import parse_date, zone
 from .errors import ConfigError, FeedlibError, LockTimeout, PostError, PostErrors, PublishError
 from .formats import FORMATS
 from .incremental import Progress
+from .jekyll import load_jekyll_config
 from .lock import DEFAULT_WAIT
 from .preview import EntryChange, FeedPreview
 from .publish import Published
@@ -58,6 +59,17 @@ def _common(command: argparse.ArgumentParser) -> None:
         "--config", type=Path, metavar="FILE", help="configuration file (default: ./feedlib.toml)"
     )
     command.add_argument("--posts", type=Path, metavar="DIR", help="folder of posts (overrides build.posts)")
+    command.add_argument(
+        "--jekyll",
+        type=Path,
+        metavar="SITE_DIR",
+        help="read a Jekyll site (_config.yml, _posts/) and write where jekyll-feed would",
+    )
+    command.add_argument(
+        "--drafts",
+        action="store_true",
+        help="with --jekyll: include _drafts/ (each needs a front-matter date)",
+    )
     command.add_argument(
         "--now",
         metavar="ISO-TIME",
@@ -143,8 +155,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _load(args: argparse.Namespace) -> Config:
+    if args.jekyll is None:
+        if args.drafts:
+            raise ConfigError("--drafts needs --jekyll SITE_DIR")
+        return load_config(args.config)
+    if args.config is not None or args.posts is not None:
+        raise ConfigError("--jekyll reads the site's _config.yml and _posts/: leave out --config and --posts")
+    return load_jekyll_config(args.jekyll, drafts=args.drafts)
+
+
 def _configure(args: argparse.Namespace) -> Config:
-    config = load_config(args.config)
+    config = _load(args)
     options = config.build
     if args.posts is not None:
         options = replace(options, posts=args.posts)

@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .dates import zone
@@ -21,7 +22,11 @@ from .formats import FORMATS
 from .model import CONTENT_MODES, DEFAULT_PERMALINK, Site
 from .posts import parse_authors
 from .render import markdown_renderer
+from .templates import LiquidSettings
 from .terms import DEFAULT_TERM_PATHS, TERM_KINDS, TermFeedConfig, check_term_path
+
+if TYPE_CHECKING:
+    from .jekyll import JekyllSite
 
 __all__ = [
     "CONFIG_NAME",
@@ -36,7 +41,7 @@ __all__ = [
 #: The file ``feedlib build`` reads from the current folder.
 CONFIG_NAME = "feedlib.toml"
 
-_SITE_KEYS = {"url", "title", "description", "author", "language", "timezone", "hub"}
+_SITE_KEYS = {"url", "title", "description", "author", "language", "timezone", "hub", "data"}
 _BUILD_KEYS = {
     "posts",
     "out",
@@ -49,6 +54,8 @@ _BUILD_KEYS = {
     "content",
     "sanitize",
     "stylesheet",
+    "liquid",
+    "includes",
 }
 _TERM_FEED_KEYS = {"only", "except", "path"}
 #: The cache folder of a configuration file, beside it, unless it says otherwise.
@@ -64,6 +71,8 @@ class BuildOptions:
 
     ``limit`` is the number of entries per feed; ``None`` means every post.
     ``cache`` is the folder of the build cache; ``None`` means no cache.
+    ``paths`` maps a format to its path inside ``out`` where that is not the
+    format's default file name (jekyll-feed's ``feed.path``).
     ``stylesheet`` writes ``feed.xsl`` and points the Atom and RSS feeds at
     it; ``feeds`` are the per-category and per-tag feeds to write.
     """
@@ -73,17 +82,25 @@ class BuildOptions:
     formats: tuple[str, ...] = ("atom", "rss")
     limit: int | None = DEFAULT_LIMIT
     cache: Path | None = None
+    paths: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     stylesheet: bool = False
     feeds: tuple[TermFeedConfig, ...] = ()
 
 
 @dataclass(frozen=True)
 class Config:
-    """A site and its build options, and the file they came from (if any)."""
+    """A site and its build options, and the file they came from (if any).
+
+    ``jekyll`` is set for a Jekyll site (``feedlib build --jekyll``): where its
+    posts are and what its ``_config.yml`` says beyond the site and build options.
+    ``liquid`` says whether posts are rendered as Liquid, and with what.
+    """
 
     site: Site
     build: BuildOptions
     path: Path | None = None
+    jekyll: JekyllSite | None = None
+    liquid: LiquidSettings = field(default_factory=LiquidSettings)
 
 
 class _Table:
@@ -233,7 +250,22 @@ def config_from_mapping(data: Mapping[str, Any], source: Path | None = None) -> 
     if site is None:
         raise top.error("a [site] table with url and title is required")
     options = replace(_build_options(build), feeds=_term_feeds(feeds))
-    return Config(site=_site(site, build), build=options, path=source)
+    return Config(site=_site(site, build), build=options, path=source, liquid=_liquid(site, build, options))
+
+
+def _liquid(site: _Table, build: _Table, options: BuildOptions) -> LiquidSettings:
+    enabled = build.data.get("liquid", False)
+    if not isinstance(enabled, bool):
+        raise build.error(f"build.liquid must be true or false, got {enabled!r}")
+    data = site.data.get("data", {})
+    if not isinstance(data, Mapping):
+        raise site.error("[site.data] must be a table")
+    return LiquidSettings(
+        enabled=enabled,
+        site=MappingProxyType(dict(site.data)),
+        includes=build.path("includes", "_includes"),
+        root=options.posts,
+    )
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -8,6 +8,7 @@ posts a feed shows that the cache has no rendering for are rendered.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -16,12 +17,14 @@ from typing import Protocol, TypeVar
 from .cache import CachedPost, PostCache, content_digest
 from .entries import post_identity, render_post, to_entry
 from .errors import PostError, PostErrors
-from .model import Entry, Post, Site
-from .posts import decode_post, parse_post, post_body, post_files
+from .model import Entry, Post, Rendered, Site
+from .posts import PostFile, decode_post, parse_post, post_body, post_files
+from .templates import PostRenderer, uses_liquid
 
-__all__ = ["LoadedPost", "Progress", "identities", "load_posts_cached", "render_entries"]
+__all__ = ["LoadedPost", "Progress", "identities", "liquid_check", "load_posts_cached", "render_entries"]
 
 _T = TypeVar("_T")
+_LIQUID_BYTES = re.compile(rb"\{[{%]")
 _log = logging.getLogger(__name__)
 
 
@@ -47,6 +50,12 @@ class LoadedPost:
     url: str
     id: str
     cached: bool = False
+    categories: tuple[str, ...] = ()
+    dateless: bool = False
+
+    def parse(self, text: str, site: Site) -> Post:
+        """Parse ``text`` as this post's file says it is read (categories from folders, drafts)."""
+        return parse_post(self.post.path, text, site, categories=self.categories, dateless=self.dateless)
 
     def identity(self) -> tuple[str, str]:
         """The URL and id, as :func:`feedlib.entries.post_identity` gives them."""
@@ -60,18 +69,21 @@ def _read(path: Path) -> bytes:
         raise PostError(path, f"cannot read: {error.strerror or error}") from None
 
 
-def _parse(path: Path, key: str, raw: bytes, site: Site, cache: PostCache) -> LoadedPost:
+def _parse(file: PostFile, raw: bytes, site: Site, cache: PostCache) -> LoadedPost:
+    path, key = file.path, file.key
     digest = content_digest(raw)
     cached = cache.post(key, digest, path)
     if cached is not None:
         _log.debug("cache hit: %s", path)
-        return LoadedPost(cached.post, key, digest, cached.url, cached.id, cached=True)
+        return LoadedPost(
+            cached.post, key, digest, cached.url, cached.id, True, file.categories, file.dateless
+        )
     _log.debug("cache miss: %s", path)
     text = decode_post(path, raw)
-    post = parse_post(path, text, site)
+    post = parse_post(path, text, site, categories=file.categories, dateless=file.dateless)
     url, ident = post_identity(post, site)
     cache.put_post(key, digest, CachedPost(post, url, ident))
-    return LoadedPost(post, key, digest, url, ident)
+    return LoadedPost(post, key, digest, url, ident, False, file.categories, file.dateless)
 
 
 def load_posts_cached(
@@ -79,22 +91,25 @@ def load_posts_cached(
     site: Site,
     cache: PostCache,
     on_error: Callable[[PostError], None] | None = None,
+    *,
+    files: Sequence[PostFile] | None = None,
 ) -> list[LoadedPost]:
-    """Every post under ``folder``, from the cache where a file's bytes are unchanged.
+    """Every post under ``folder`` (or in ``files``), from the cache where a file's bytes are unchanged.
 
     Errors are handled as :func:`feedlib.posts.load_posts` does. Records of
     files that are gone are dropped from the cache.
     """
     loaded: list[LoadedPost] = []
     errors: list[PostError] = []
-    files = post_files(folder)
-    for key, path in files:
+    if files is None:
+        files = [PostFile(key, path) for key, path in post_files(folder)]
+    for file in files:
         try:
-            loaded.append(_parse(path, key, _read(path), site, cache))
+            loaded.append(_parse(file, _read(file.path), site, cache))
         except PostError as error:
             _log.debug("invalid: %s", error)
             errors.append(error)
-    cache.retain(key for key, _ in files)
+    cache.retain(file.key for file in files)
     if errors and on_error is None:
         raise PostErrors(errors)
     for problem in errors:
@@ -109,8 +124,12 @@ def identities(loaded: Iterable[LoadedPost]) -> Callable[[Post, Site], tuple[str
     return lambda post, site: known[post.path]
 
 
-def _with_body(item: LoadedPost, site: Site) -> tuple[Post, str]:
-    """The post with its real body, and the hash of the bytes it was read from."""
+def _with_body(item: LoadedPost, site: Site, *, full: bool = False) -> tuple[Post, str]:
+    """The post with its real body, and the hash of the bytes it was read from.
+
+    ``full`` reads its front matter again too (Liquid's ``page.*`` needs it;
+    the cache keeps only what feeds show).
+    """
     if not item.cached:
         return item.post, item.digest
     path = item.post.path
@@ -120,7 +139,9 @@ def _with_body(item: LoadedPost, site: Site) -> tuple[Post, str]:
     if digest != item.digest:
         # Edited since it was hashed a moment ago: use what it says now.
         _log.debug("changed while building: %s", path)
-        return parse_post(path, text, site), digest
+        return item.parse(text, site), digest
+    if full:
+        return item.parse(text, site), digest
     return replace(item.post, body=post_body(path, text)), digest
 
 
@@ -128,29 +149,67 @@ def _no_progress(items: Sequence[_T], label: str) -> Iterable[_T]:
     return items
 
 
+def _render(item: LoadedPost, site: Site, liquid: PostRenderer | None) -> tuple[Post, str, Rendered, bool]:
+    """The post (body read), its digest, its rendering, and whether that may be cached."""
+    post, digest = _with_body(item, site, full=liquid is not None)
+    cacheable = True
+    if liquid is not None and uses_liquid(post, liquid.settings):
+        cacheable = not liquid.depends_on_urls(post)
+        post = replace(post, body=liquid.render(post))
+    return post, digest, render_post(post, site), cacheable
+
+
+def liquid_check(item: LoadedPost, site: Site, liquid: PostRenderer) -> None:
+    """Render the Liquid of ``item`` (not its Markdown); :class:`PostError` if it cannot be."""
+    if item.cached and not _LIQUID_BYTES.search(_read(item.post.path)):
+        return  # No Liquid in it: not worth parsing again.
+    post, _ = _with_body(item, site, full=True)
+    if uses_liquid(post, liquid.settings):
+        liquid.render(post)
+
+
 def render_entries(
     selected: Sequence[LoadedPost],
     site: Site,
     cache: PostCache,
     progress: Progress | None = None,
+    *,
+    liquid: PostRenderer | None = None,
+    on_error: Callable[[PostError], None] | None = None,
 ) -> list[Entry]:
     """The entries for ``selected`` posts (in that order), rendering only what the cache lacks.
 
-    Afterwards the cache keeps renderings for exactly these posts.
+    With ``liquid``, posts are rendered as Liquid before Markdown; a post
+    whose Liquid reads other posts' URLs (``link``, ``post_url``) is rendered
+    on every build rather than cached. A post that cannot be rendered raises
+    :class:`PostErrors` (every such post, after trying all), or with
+    ``on_error`` is passed there and left out. Afterwards the cache keeps
+    renderings for exactly these posts.
     """
     rendered = {item.key: cache.rendered(item.key, item.digest) for item in selected}
     posts = {item.key: item.post for item in selected}
     missing = [item for item in selected if rendered[item.key] is None]
+    errors: list[PostError] = []
     for item in (progress or _no_progress)(missing, "rendering"):
-        post, digest = _with_body(item, site)
+        try:
+            post, digest, fresh, cacheable = _render(item, site, liquid)
+        except PostError as error:
+            errors.append(error)
+            continue
         posts[item.key] = post
-        fresh = rendered[item.key] = render_post(post, site)
-        cache.put_rendered(item.key, digest, fresh)
+        rendered[item.key] = fresh
+        if cacheable:
+            cache.put_rendered(item.key, digest, fresh)
         _log.debug("rendered: %s", post.path)
+    if errors and on_error is None:
+        raise PostErrors(errors)
+    for problem in errors:
+        assert on_error is not None
+        on_error(problem)
     entries = []
     for item in selected:
         result = rendered[item.key]
-        assert result is not None
-        entries.append(to_entry(posts[item.key], site, result))
-    cache.keep_renderings(rendered)
+        if result is not None:
+            entries.append(to_entry(posts[item.key], site, result))
+    cache.keep_renderings(key for key, result in rendered.items() if result is not None)
     return entries

@@ -104,7 +104,7 @@ class Post:
 
     ``date`` and ``updated`` are timezone-aware. ``body`` is the raw Markdown.
     ``front_matter`` keeps every key of the file, for callers that need more
-    than feedlib reads.
+    than feedlib reads. ``body_line`` is the line of the file the body starts on.
     """
 
     path: Path
@@ -124,6 +124,7 @@ class Post:
     enclosure: Enclosure | None = None
     excerpt_only: bool = False
     front_matter: Mapping[str, Any] = field(default_factory=_frozen_mapping, compare=False)
+    body_line: int = field(default=1, compare=False)
 
 
 @dataclass(frozen=True)

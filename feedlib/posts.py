@@ -6,16 +6,19 @@ twenty posts never pays for Markdown in the rest of the archive.
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import tomllib
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
-from frontmatter.default_handlers import YAMLHandler
+from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
 
 from .dates import date_from_filename, parse_date, zone
 from .errors import ConfigError, PostError, PostErrors
@@ -24,6 +27,9 @@ from .text import collapse_whitespace, scalar_text, strip_xml_illegal
 
 __all__ = [
     "POST_SUFFIXES",
+    "JSONObjectHandler",
+    "PostFile",
+    "TOMLHandler",
     "decode_post",
     "find_post_files",
     "load_post",
@@ -32,6 +38,7 @@ __all__ = [
     "parse_post",
     "post_body",
     "post_files",
+    "read_front_matter",
 ]
 
 #: File name endings read as posts.
@@ -39,7 +46,42 @@ POST_SUFFIXES = (".md", ".markdown", ".txt")
 
 _BOM = b"\xef\xbb\xbf"
 _HIDDEN = (".", "_")
+
+
+class TOMLHandler(BaseHandler):
+    """Hugo's TOML front matter between ``+++`` lines, read with the standard ``tomllib``.
+
+    python-frontmatter's own TOML handler needs the third-party ``toml`` package.
+    """
+
+    FM_BOUNDARY = re.compile(r"^\+{3}\s*$", re.MULTILINE)
+    START_DELIMITER = END_DELIMITER = "+++"
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        """Parse TOML front matter; raises :class:`tomllib.TOMLDecodeError`."""
+        return tomllib.loads(fm)
+
+
+class JSONObjectHandler(JSONHandler):
+    """Hugo's JSON front matter: one object at the top of the file, then the body.
+
+    The object ends where the JSON ends (found by the decoder), not at the
+    first line holding ``}``: a one-line object works, and so does a ``}`` in a string.
+    """
+
+    FM_BOUNDARY = re.compile(r"^\{")
+
+    def split(self, text: str) -> tuple[str, str]:
+        """The object's text and the body; raises :class:`json.JSONDecodeError`."""
+        _, end = json.JSONDecoder().raw_decode(text)
+        return text[:end], text[end:]
+
+
 _HANDLER = YAMLHandler()
+_TOML = TOMLHandler()
+_JSON = JSONObjectHandler()
+_TOML_END = re.compile(r"\s*\(at end of document\)")
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)")
 # The addr-spec feed validators accept (ASCII, dotted domain).
 _EMAIL = re.compile(r"^[A-Za-z0-9_\-+.']+@([A-Za-z0-9-]+\.)+[A-Za-z0-9][-A-Za-z0-9]*$")
 _ABSOLUTE_HTTP = re.compile(r"^https?://[^\s/?#]+[^\s]*$")
@@ -69,9 +111,11 @@ class _FrontMatter:
         self._first_line = first_line
 
     def line_of(self, key: str) -> int | None:
-        pattern = re.compile(rf"^(['\"]?){re.escape(key)}\1\s*:")
+        # YAML "key:", TOML "key =", JSON '"key":'.
+        name = re.escape(key)
+        pattern = re.compile(rf"(?:^|[{{,])\s*\"{name}\"\s*:|^(['\"]?){name}\1\s*[:=]")
         for number, line in enumerate(self._lines):
-            if pattern.match(line):
+            if pattern.search(line):
                 return self._first_line + number
         return None
 
@@ -172,13 +216,39 @@ def _bad_value(fm_text: str) -> tuple[int, str] | None:
     return None
 
 
+def _handler(text: str) -> BaseHandler | None:
+    for handler in (_HANDLER, _TOML, _JSON):
+        if handler.detect(text):
+            return handler
+    return None
+
+
+def _json_fences(path: Path, text: str) -> tuple[str, int, str]:
+    try:
+        fm_text, body = _JSON.split(text)
+    except json.JSONDecodeError as error:
+        raise PostError(path, f"invalid JSON front matter: {error.msg}", error.lineno) from None
+    return fm_text, 1, body.lstrip("\n")
+
+
 def _fences(path: Path, text: str) -> tuple[str, int, str]:
-    """The front matter's text, the line it starts on, and the body, split without reading YAML."""
-    assert _HANDLER.FM_BOUNDARY is not None
-    if not _HANDLER.detect(text):
-        raise PostError(path, "no front matter: a post starts with a '---' line, then YAML, then '---'", 1)
+    """The front matter's text, the line it starts on, and the body, split without reading YAML or TOML.
+
+    JSON front matter is one object at the top; the JSON decoder finds its end.
+    """
+    handler = _handler(text)
+    if handler is None:
+        raise PostError(
+            path,
+            "no front matter: a post starts with a '---' line, then YAML, then '---' "
+            "(or TOML between '+++' lines, or a JSON object)",
+            1,
+        )
+    if handler is _JSON:
+        return _json_fences(path, text)
+    assert handler.FM_BOUNDARY is not None
     opening, closing = None, None
-    for match in _HANDLER.FM_BOUNDARY.finditer(text):
+    for match in handler.FM_BOUNDARY.finditer(text):
         if opening is None:
             opening = match
         else:
@@ -186,10 +256,16 @@ def _fences(path: Path, text: str) -> tuple[str, int, str]:
             break
     assert opening is not None
     if closing is None:
-        raise PostError(path, "front matter is not closed: add a '---' line after it", 1)
+        fence = handler.START_DELIMITER
+        raise PostError(path, f"front matter is not closed: add a '{fence}' line after it", 1)
     fm_text = text[opening.end() : closing.start()]
     first_line = text.count("\n", 0, opening.end()) + 1
     return fm_text, first_line, text[closing.end() :].lstrip("\n")
+
+
+def read_front_matter(path: Path, text: str) -> Mapping[str, Any]:
+    """The front matter of ``text`` (YAML, TOML or JSON) as a mapping; :class:`PostError` if unreadable."""
+    return _split(path, text)[0].data
 
 
 def post_body(path: Path, text: str) -> str:
@@ -200,8 +276,29 @@ def post_body(path: Path, text: str) -> str:
     return _fences(path, text)[2]
 
 
+def _load_other(path: Path, text: str, fm_text: str, first_line: int) -> Any:
+    """Front matter in TOML or JSON (Hugo's other two forms)."""
+    if fm_text.startswith("{"):
+        # _fences has decoded it once already: it is valid JSON.
+        return json.loads(fm_text)
+    try:
+        return _TOML.load(fm_text)
+    except tomllib.TOMLDecodeError as error:
+        match = _TOML_POSITION.search(str(error))
+        # "(at end of document)": the last line of the front matter.
+        end = first_line + fm_text.rstrip("\n").count("\n")
+        line = first_line + int(match.group(1)) - 1 if match else end
+        problem = _TOML_END.sub("", _TOML_POSITION.sub("", str(error))).strip()
+        raise PostError(path, f"invalid TOML front matter: {problem}", line) from None
+
+
 def _split(path: Path, text: str) -> tuple[_FrontMatter, str]:
     fm_text, first_line, body = _fences(path, text)
+    if not _HANDLER.detect(text):
+        data = _load_other(path, text, fm_text, first_line)
+        if not isinstance(data, Mapping):
+            raise PostError(path, f"front matter must be a table of keys, not a {_kind(data)}", first_line)
+        return _FrontMatter(path, _xml_safe(data), fm_text, first_line), body
     try:
         data = _HANDLER.load(fm_text)
     except yaml.YAMLError as error:
@@ -378,23 +475,35 @@ def load_post(path: Path | str, site: Site) -> Post:
     return parse_post(path, decode_post(path, raw), site)
 
 
-def parse_post(path: Path, text: str, site: Site) -> Post:
+def parse_post(
+    path: Path,
+    text: str,
+    site: Site,
+    *,
+    categories: tuple[str, ...] = (),
+    dateless: bool = False,
+) -> Post:
     """The post that ``text`` (from :func:`decode_post`) says; ``path`` is where it came from.
 
-    Raises :class:`PostError` naming the file (and line).
+    ``categories`` come before the front matter's (Jekyll's folders above
+    ``_posts``). A ``dateless`` file (a Jekyll draft) takes no date from its
+    name, and needs one in its front matter. Raises :class:`PostError`
+    naming the file (and line).
     """
     fm, body = _split(path, text)
     tz = zone(site.timezone)
-    file_date, file_slug = date_from_filename(path.stem, tz)
+    file_date, file_slug = (None, path.stem) if dateless else date_from_filename(path.stem, tz)
     slug = fm.scalar("slug") or file_slug
     published = _date(fm, tz, "date") or file_date
     if published is None:
-        raise PostError(
-            path,
-            "no date: add 'date: 2025-10-08 08:40:48 +0000' to the front matter "
-            "or name the file YYYY-MM-DD-slug.md",
-            fm.line_of("date"),
+        hint = (
+            "a draft needs 'date: 2025-10-08 08:40:48 +0000' in its front matter "
+            "(Jekyll would use the file's modification time, which no two checkouts share)"
+            if dateless
+            else "add 'date: 2025-10-08 08:40:48 +0000' to the front matter "
+            "or name the file YYYY-MM-DD-slug.md"
         )
+        raise PostError(path, f"no date: {hint}", fm.line_of("date"))
     found_author = fm.first("author", "authors")
     try:
         authors = parse_authors(found_author[1]) if found_author else ()
@@ -405,21 +514,35 @@ def parse_post(path: Path, text: str, site: Site) -> Post:
         path=path,
         title=collapse_whitespace(fm.scalar("title") or "") or _titleize(slug),
         date=published,
-        updated=_date(fm, tz, "last_modified_at", "updated") or published,
+        updated=_date(fm, tz, "last_modified_at", "updated", "lastmod") or published,
         slug=slug,
         body=body,
-        categories=_terms(fm, "category", "categories"),
+        categories=tuple(dict.fromkeys(categories + _terms(fm, "category", "categories"))),
         tags=_terms(fm, "tag", "tags"),
         authors=authors,
         excerpt=fm.scalar("excerpt", "summary", "description"),
-        permalink=(fm.scalar("permalink") or "").strip() or None,
+        permalink=(fm.scalar("permalink", "url") or "").strip() or None,
         id=_entry_id(fm),
         draft=fm.flag("published") is False or fm.flag("draft") is True,
         image=_image(fm),
         enclosure=_enclosure(fm),
         excerpt_only=fm.flag("excerpt_only") is True,
         front_matter=dict(fm.data),
+        body_line=text.count("\n", 0, len(text) - len(body)) + 1,
     )
+
+
+@dataclass(frozen=True)
+class PostFile:
+    """A post file to read: its key (path relative to where posts are read from) and how to read it.
+
+    ``categories`` and ``dateless`` are as for :func:`parse_post`.
+    """
+
+    key: str
+    path: Path
+    categories: tuple[str, ...] = ()
+    dateless: bool = False
 
 
 def post_files(folder: Path | str) -> list[tuple[str, Path]]:

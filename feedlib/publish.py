@@ -80,16 +80,16 @@ def render_documents(
     site: Site,
     entries: Sequence[Entry],
     formats: Iterable[str],
-    *,
     paths: Mapping[str, str] | None = None,
+    *,
     stylesheet: bool = False,
 ) -> list[Document]:
     """Every requested feed, rendered in memory before anything is written.
 
-    Each goes to its format's file name unless ``paths`` (format → path in
-    the output folder, ``/`` between folders) says otherwise. With
-    ``stylesheet``, Atom and RSS documents point browsers at ``feed.xsl`` at
-    the top of the output folder.
+    ``paths`` gives a format's path inside the output folder (and under the
+    site URL, ``/`` between folders) where it is not the format's default
+    file name. With ``stylesheet``, Atom and RSS documents point browsers at
+    ``feed.xsl`` at the top of the output folder.
     """
     documents = []
     for name in formats:

@@ -1,0 +1,392 @@
+"""A Jekyll site as feedlib reads it: ``_config.yml``, ``_posts/`` and ``_drafts/``.
+
+``feedlib build --jekyll SITE`` writes what jekyll-feed would (an Atom feed at
+``_site/feed.xml``, or ``feed.path``), from the same files Jekyll reads.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+
+from .config import DEFAULT_CACHE, Config, config_from_mapping
+from .errors import ConfigError
+from .posts import POST_SUFFIXES, PostFile
+from .templates import LiquidSettings
+from .terms import TERM_PLACEHOLDER
+
+__all__ = [
+    "JEKYLL_CONFIG",
+    "JEKYLL_FEED_LIMIT",
+    "JekyllFeed",
+    "JekyllSite",
+    "jekyll_post_files",
+    "load_jekyll_config",
+]
+
+#: The configuration file of a Jekyll site.
+JEKYLL_CONFIG = "_config.yml"
+#: jekyll-feed's default ``feed.posts_limit``.
+JEKYLL_FEED_LIMIT = 10
+
+# Jekyll's DATE_FILENAME_MATCHER: only files named so in _posts are posts.
+_POST_NAME = re.compile(r"^\d{2,4}-\d{1,2}-\d{1,2}-.+\.[^.]+$")
+# Folders Jekyll never reads (its default exclude list), besides names starting with "." or "_".
+_EXCLUDED = frozenset({"node_modules", "vendor", "gemfiles"})
+_log = logging.getLogger(__name__)
+_FEED_KEYS = ("path", "posts_limit", "excerpt_only", "categories", "tags")
+# feedlib's names for what a Jekyll key became, so errors speak Jekyll.
+_JEKYLL_NAMES = {
+    "site.url": "url",
+    "site.title": "title",
+    "site.description": "description",
+    "site.language": "lang",
+    "site.timezone": "timezone",
+    "site.author": "author",
+    "build.permalink": "permalink",
+    "build.limit": "feed.posts_limit",
+    "build.out": "destination",
+}
+
+
+@dataclass(frozen=True)
+class JekyllFeed:
+    """jekyll-feed's ``feed:`` settings that belong to per-term feeds and summaries.
+
+    They are kept in the shapes of feedlib's own settings:
+    ``categories`` as ``[feeds] categories`` (``True`` or a list of names),
+    ``tags`` as ``[feeds] tags`` (``True`` or ``{"only": [...], "except": [...]}``),
+    ``tags_path`` as the folder of tag feeds (jekyll-feed's ``feed.tags.path``,
+    ``path`` in ``[feeds] tags``), and ``content`` as ``[build] content``
+    (``"summary"`` for ``excerpt_only: true``).
+    ``None`` means the site does not ask for it.
+    """
+
+    categories: bool | tuple[str, ...] | None = None
+    tags: bool | Mapping[str, tuple[str, ...]] | None = None
+    tags_path: str | None = None
+    content: str = "full"
+
+    def feedlib_settings(self) -> dict[str, Any]:
+        """These settings as feedlib's ``[feeds]`` and ``[build]`` tables would say them."""
+        feeds: dict[str, Any] = {}
+        if isinstance(self.categories, bool):
+            feeds["categories"] = self.categories
+        elif self.categories is not None:
+            feeds["categories"] = list(self.categories)
+        tags: dict[str, Any] = {}
+        if isinstance(self.tags, Mapping):
+            tags = {key: list(value) for key, value in self.tags.items()}
+        if self.tags_path is not None:
+            tags["path"] = self.tags_path
+        if tags:
+            feeds["tags"] = tags
+        elif self.tags is not None:
+            feeds["tags"] = self.tags
+        return {"feeds": feeds, "build": {"content": self.content}}
+
+
+@dataclass(frozen=True)
+class JekyllSite:
+    """Where a Jekyll site's posts are, and what its ``_config.yml`` says.
+
+    ``data`` is the whole ``_config.yml`` (Liquid's ``site.*``); ``drafts``
+    adds ``_drafts/`` as ``jekyll build --drafts`` does.
+    """
+
+    root: Path
+    drafts: bool = False
+    exclude: tuple[str, ...] = ()
+    markdown_ext: tuple[str, ...] = ()
+    feed: JekyllFeed = JekyllFeed()
+    data: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+    def post_files(self) -> list[PostFile]:
+        """The site's post files, as :func:`jekyll_post_files` finds them."""
+        return jekyll_post_files(
+            self.root, drafts=self.drafts, exclude=self.exclude, suffixes=self.markdown_ext
+        )
+
+
+def _skipped(name: str, relative: str, exclude: tuple[str, ...]) -> bool:
+    if name.startswith((".", "#")) or name.endswith("~") or name in _EXCLUDED:
+        return True
+    return any(relative == item.strip("/") or relative.startswith(item.strip("/") + "/") for item in exclude)
+
+
+def _files_in(
+    folder: Path, root: Path, categories: tuple[str, ...], dateless: bool, suffixes: tuple[str, ...]
+) -> list[PostFile]:
+    found: list[PostFile] = []
+    for current, folders, names in os.walk(folder):
+        folders[:] = sorted(name for name in folders if not name.startswith((".", "_")))
+        for name in names:
+            path = Path(current) / name
+            if name.startswith((".", "_", "#")) or name.endswith("~") or not path.is_file():
+                continue
+            if path.suffix.lower() not in suffixes or (not dateless and not _POST_NAME.match(name)):
+                continue
+            found.append(PostFile(path.relative_to(root).as_posix(), path, categories, dateless))
+    return found
+
+
+def jekyll_post_files(
+    root: Path | str,
+    *,
+    drafts: bool = False,
+    exclude: tuple[str, ...] = (),
+    suffixes: tuple[str, ...] = (),
+) -> list[PostFile]:
+    """Every post of the Jekyll site at ``root``, sorted by path: what Jekyll reads as posts.
+
+    Posts are the files named ``YYYY-MM-DD-title.EXT`` under any ``_posts``
+    folder (``_posts/`` or ``news/_posts/``); the folders above ``_posts``
+    become the post's first categories (``news``), as in Jekyll. With
+    ``drafts``, every file under a ``_drafts`` folder too: those take their
+    date from front matter only. ``EXT`` is one of ``suffixes`` (Jekyll's
+    ``markdown_ext``) or feedlib's own (``.md``, ``.markdown``, ``.txt``).
+    Folders and files starting with ``.`` or ``_`` (other than ``_posts``
+    and ``_drafts``), ``node_modules``, ``vendor`` and the ``exclude`` list are skipped.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        raise ConfigError("Jekyll site folder not found", root)
+    wanted = tuple(dict.fromkeys(POST_SUFFIXES + tuple(f".{ext.lstrip('.').lower()}" for ext in suffixes)))
+    specials = {"_posts": False, "_drafts": True} if drafts else {"_posts": False}
+    found: list[PostFile] = []
+    for current, folders, _ in os.walk(root):
+        base = Path(current)
+        parts = base.relative_to(root).parts
+        for name, dateless in specials.items():
+            if name in folders:
+                found.extend(_files_in(base / name, root, parts, dateless, wanted))
+        folders[:] = sorted(
+            name
+            for name in folders
+            if not name.startswith("_") and not _skipped(name, "/".join((*parts, name)), exclude)
+        )
+    return sorted(found, key=lambda file: file.key)
+
+
+# --- _config.yml ---------------------------------------------------------------
+
+
+def _line_of(text: str, key: str) -> int | None:
+    pattern = re.compile(rf"^(['\"]?){re.escape(key)}\1\s*:")
+    for number, line in enumerate(text.split("\n"), start=1):
+        if pattern.match(line):
+            return number
+    return None
+
+
+class _Reader:
+    """``_config.yml``, read safely, with errors naming the file and the key's line."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self.text = path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise ConfigError(f"no {JEKYLL_CONFIG}: is this a Jekyll site?", path) from None
+        except OSError as error:
+            raise ConfigError(f"cannot read: {error.strerror or error}", path) from None
+        except UnicodeDecodeError:
+            raise ConfigError("not valid UTF-8", path) from None
+        try:
+            data = yaml.safe_load(self.text)
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            line = mark.line + 1 if mark is not None else None
+            raise ConfigError(f"invalid YAML: {error.problem or error.context}", path, line) from None
+        except yaml.YAMLError as error:
+            raise ConfigError(f"invalid YAML: {error}", path) from None
+        except (ValueError, TypeError, OverflowError) as error:
+            raise ConfigError(f"cannot read a value: {error}", path) from None
+        if data is None:
+            data = {}
+        if not isinstance(data, Mapping):
+            raise ConfigError("must be a mapping of settings", path, 1)
+        self.data: Mapping[str, Any] = data
+
+    def error(self, key: str, message: str) -> ConfigError:
+        return ConfigError(f"{key}: {message}", self.path, _line_of(self.text, key.split(".", maxsplit=1)[0]))
+
+    def text_of(self, key: str, data: Mapping[str, Any] | None = None) -> str | None:
+        value = (self.data if data is None else data).get(key)
+        if value is None or value == "":
+            return None
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            raise self.error(key, f"expected text, got {value!r}")
+        return str(value)
+
+    def names(self, key: str, value: object) -> tuple[str, ...]:
+        if isinstance(value, str):
+            return tuple(item.strip() for item in value.split(",") if item.strip())
+        if not isinstance(value, list) or not all(isinstance(item, str | int) for item in value):
+            raise self.error(key, f"expected a list of names, got {value!r}")
+        return tuple(str(item) for item in value)
+
+
+def _author(value: object) -> object:
+    """Jekyll authors carry other keys (twitter, picture) and say ``url`` for ``uri``."""
+    if isinstance(value, list):
+        return [_author(item) for item in value]
+    if isinstance(value, Mapping):
+        kept = {key: value[key] for key in ("name", "email", "uri") if value.get(key) is not None}
+        if "uri" not in kept and isinstance(value.get("url"), str):
+            kept["uri"] = value["url"]
+        return kept
+    return value
+
+
+def _site_url(reader: _Reader) -> str:
+    url = reader.text_of("url")
+    if url is None:
+        raise ConfigError(
+            'url is required for a feed: add url: "https://example.com" (and baseurl if the site '
+            "lives in a folder)",
+            reader.path,
+        )
+    baseurl = (reader.text_of("baseurl") or "").strip("/")
+    return url.rstrip("/") + "/" + (baseurl + "/" if baseurl else "")
+
+
+def _feed_path(reader: _Reader, feed: Mapping[str, Any]) -> str:
+    path = (reader.text_of("path", feed) or "feed.xml").lstrip("/")
+    pure = PurePosixPath(path)
+    if not path or ".." in pure.parts or "\\" in path or "\0" in path or path.endswith("/"):
+        raise reader.error("feed.path", f"must be a file path inside the site, got {path!r}")
+    return pure.as_posix()
+
+
+def _feed_terms(reader: _Reader, feed: Mapping[str, Any]) -> JekyllFeed:
+    categories: bool | tuple[str, ...] | None = None
+    value = feed.get("categories")
+    if value is True:
+        categories = True
+    elif value not in (None, False):
+        categories = reader.names("feed.categories", value)
+    tags: bool | Mapping[str, tuple[str, ...]] | None = None
+    tags_path = None
+    value = feed.get("tags")
+    if value is True:
+        tags = True
+    elif isinstance(value, Mapping):
+        tags = {
+            key: reader.names(f"feed.tags.{key}", value[key]) for key in ("only", "except") if key in value
+        }
+        tags_path = reader.text_of("path", value)
+    elif value not in (None, False):
+        raise reader.error("feed.tags", f"expected true or a mapping with only/except/path, got {value!r}")
+    excerpt_only = feed.get("excerpt_only", False)
+    if not isinstance(excerpt_only, bool):
+        raise reader.error("feed.excerpt_only", f"expected true or false, got {excerpt_only!r}")
+    return JekyllFeed(categories, tags, tags_path, "summary" if excerpt_only else "full")
+
+
+def _term_feed_settings(feed: JekyllFeed) -> dict[str, Any]:
+    """``feed``'s settings for feedlib's configuration; jekyll-feed's ``tags.path`` is a folder."""
+    settings = feed.feedlib_settings()
+    tags = settings["feeds"].get("tags")
+    if isinstance(tags, dict) and "path" in tags and TERM_PLACEHOLDER not in tags["path"]:
+        tags["path"] = tags["path"].strip("/") + f"/{TERM_PLACEHOLDER}.xml"
+    return settings
+
+
+def _feedlib_name(message: str) -> str:
+    for ours, theirs in _JEKYLL_NAMES.items():
+        message = message.replace(ours, theirs)
+    return message
+
+
+def _jekyll_error(reader: _Reader, message: str) -> ConfigError:
+    """An error of feedlib's settings, said in terms of the ``_config.yml`` key it came from."""
+    message = _feedlib_name(message)
+    named = [key for key in _JEKYLL_NAMES.values() if message.startswith(key)]
+    valued = [
+        key
+        for key in ("url", "timezone", "lang", "permalink", "destination", "author")
+        if isinstance(reader.data.get(key), str) and str(reader.data[key]) in message
+    ]
+    if not (named or valued):
+        return ConfigError(message, reader.path)
+    key = (named or valued)[0]
+    if not message.startswith(key):
+        message = f"{key}: {message}"
+    return ConfigError(message, reader.path, _line_of(reader.text, key.split(".")[0]))
+
+
+def load_jekyll_config(site_dir: Path | str, *, drafts: bool = False) -> Config:
+    """The :class:`~feedlib.config.Config` of the Jekyll site in ``site_dir``.
+
+    Reads ``_config.yml`` (safely; errors name its line): ``url`` + ``baseurl``,
+    ``title`` (or ``name``), ``description``, ``author``, ``timezone``,
+    ``lang``, ``permalink``, ``destination``, ``exclude``, ``markdown_ext``,
+    ``show_drafts`` and jekyll-feed's ``feed:`` block (``path``,
+    ``posts_limit``, ``excerpt_only``, ``categories``, ``tags``). The feed is
+    Atom, at ``DESTINATION/feed.xml`` (or ``feed.path``), with the newest 10
+    posts (or ``feed.posts_limit``), as jekyll-feed writes it.
+    """
+    root = Path(site_dir)
+    reader = _Reader(root / JEKYLL_CONFIG)
+    feed = reader.data.get("feed") or {}
+    if not isinstance(feed, Mapping):
+        raise reader.error("feed", f"expected a mapping, got {feed!r}")
+    unknown = [key for key in feed if key not in _FEED_KEYS]
+    limit = feed.get("posts_limit", JEKYLL_FEED_LIMIT)
+    lang = reader.text_of("lang")
+    site: dict[str, Any] = {
+        "url": _site_url(reader),
+        "title": reader.text_of("title") or reader.text_of("name") or _site_url(reader),
+        "description": reader.text_of("description") or "",
+        "timezone": reader.text_of("timezone") or "UTC",
+    }
+    if lang is not None:
+        site["language"] = lang.replace("_", "-")
+    if reader.data.get("author") is not None:
+        site["author"] = _author(reader.data["author"])
+    build = {
+        "posts": ".",
+        "out": reader.text_of("destination") or "_site",
+        "formats": ["atom"],
+        "limit": limit,
+        "permalink": reader.text_of("permalink") or "date",
+        "cache": DEFAULT_CACHE,
+    }
+    terms = _feed_terms(reader, feed)
+    settings = _term_feed_settings(terms)
+    try:
+        config = config_from_mapping(
+            {"site": site, "build": {**build, **settings["build"]}, "feeds": settings["feeds"]}, reader.path
+        )
+    except ConfigError as error:
+        raise _jekyll_error(reader, error.message) from None
+    show_drafts = reader.data.get("show_drafts") is True
+    jekyll = JekyllSite(
+        root=root,
+        drafts=drafts or show_drafts,
+        exclude=(*reader.names("exclude", reader.data.get("exclude") or []), build["out"]),
+        markdown_ext=reader.names("markdown_ext", reader.data.get("markdown_ext") or []),
+        feed=terms,
+        data=MappingProxyType(dict(reader.data)),
+    )
+    if unknown:
+        ignored = ", ".join(f"feed.{key}" for key in unknown)
+        _log.warning("%s: %s not honoured by feedlib (see the README)", reader.path, ignored)
+    paths = MappingProxyType({"atom": _feed_path(reader, feed)})
+    # Jekyll renders Liquid in every post; a post opts out with render_with_liquid: false.
+    liquid = LiquidSettings(
+        enabled=True,
+        site=jekyll.data,
+        includes=root / (reader.text_of("includes_dir") or "_includes"),
+        root=root,
+    )
+    return replace(config, build=replace(config.build, paths=paths), jekyll=jekyll, liquid=liquid)
