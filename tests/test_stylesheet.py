@@ -64,6 +64,8 @@ def test_not_an_xml_document():
 
 def test_build_writes_the_stylesheet(tmp_path: Path, capsys):
     root = styled_project(tmp_path)
+    assert run_main("build", "--config", root / "feedlib.toml", "--now", NOW, "--dry-run") == 0
+    assert "would write " + str(root / "public" / "feed.xsl") + " (stylesheet)" in capsys.readouterr().out
     assert run_main("build", "--config", root / "feedlib.toml", "--now", NOW) == 0
     assert "wrote " + str(root / "public" / "feed.xsl") + " (stylesheet)" in capsys.readouterr().out
     out = root / "public"
