@@ -16,7 +16,7 @@ from .errors import ConfigError, FeedlibError, LockTimeout, PostError, PostError
 from .formats import FORMATS
 from .jekyll import JekyllFeed, JekyllSite, jekyll_post_files, load_jekyll_config
 from .lock import output_lock
-from .model import Author, Entry, Post, Rendered, Site
+from .model import Author, Enclosure, Entry, Image, Post, Rendered, Site
 from .posts import PostFile, load_post, load_posts
 from .preview import EntryChange, FeedPreview
 from .publish import (
@@ -30,6 +30,8 @@ from .publish import (
     write_feeds,
 )
 from .templates import LiquidSettings, PostRenderer
+from .terms import TermFeedConfig
+from .websub import PingFailure, ping_hub
 
 __all__ = [
     "FORMATS",
@@ -39,14 +41,17 @@ __all__ = [
     "Config",
     "ConfigError",
     "Document",
+    "Enclosure",
     "Entry",
     "EntryChange",
     "FeedPreview",
     "FeedlibError",
+    "Image",
     "JekyllFeed",
     "JekyllSite",
     "LiquidSettings",
     "LockTimeout",
+    "PingFailure",
     "Post",
     "PostCache",
     "PostError",
@@ -57,6 +62,7 @@ __all__ = [
     "Published",
     "Rendered",
     "Site",
+    "TermFeedConfig",
     "__version__",
     "build",
     "build_entries",
@@ -68,6 +74,7 @@ __all__ = [
     "load_post",
     "load_posts",
     "output_lock",
+    "ping_hub",
     "remove_stale_temporaries",
     "render_documents",
     "render_feed",

@@ -8,21 +8,24 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .cache import CACHE_FILE, PostCache
 from .config import Config
 from .entries import select_posts
-from .errors import PostError, PostErrors, PublishError
+from .errors import ConfigError, PostError, PostErrors, PublishError
 from .formats import FORMATS
+from .formats.stylesheet import STYLESHEET_NAME, stylesheet_bytes
 from .incremental import LoadedPost, Progress, identities, liquid_check, load_posts_cached, render_entries
 from .lock import DEFAULT_WAIT, output_lock
+from .model import Entry, Post, Site
 from .posts import PostFile
 from .preview import FeedPreview, preview_documents
 from .publish import Document, Published, remove_stale_temporaries, render_documents, write_documents
 from .templates import PostRenderer, liquid_fingerprint
+from .terms import format_path, term_feeds
 
 __all__ = ["CheckReport", "build", "check", "dry_run", "render_site"]
 
@@ -56,9 +59,9 @@ def render_site(
     ``cache`` is read and updated, not saved.
     """
     problems: list[PostError] = []
-    site = config.site
+    site, options = config.site, config.build
     loaded = load_posts_cached(
-        config.build.posts, site, cache, on_error=problems.append, files=_post_files(config)
+        options.posts, site, cache, on_error=problems.append, files=_post_files(config)
     )
     by_path = {item.post.path: item for item in loaded}
     liquid = _liquid_renderer(config, loaded)
@@ -66,19 +69,23 @@ def render_site(
     while True:
         clashes: list[PostError] = []
         left_out = {problem.path for problem in failed}
-        selected = select_posts(
+        visible = select_posts(
             (item.post for item in loaded if item.post.path not in left_out),
             site,
             now=now,
-            limit=config.build.limit,
+            limit=None,
             on_error=clashes.append,
             identify=identities(loaded),
         )
         if (problems or clashes) and not skip_invalid:
             raise PostErrors(problems + clashes)
+        main = visible if options.limit is None else visible[: options.limit]
+        per_term = term_feeds(visible, options.feeds, options.limit)
+        # Every post any feed shows is rendered once, in the archive's order.
+        shown = {post.path for post in main} | {post.path for feed in per_term for post in feed.posts}
+        to_render: list[LoadedPost] = [by_path[post.path] for post in visible if post.path in shown]
         fresh: list[PostError] = []
-        items = [by_path[post.path] for post in selected]
-        entries = render_entries(items, site, cache, progress, liquid=liquid, on_error=fresh.append)
+        rendered = render_entries(to_render, site, cache, progress, liquid=liquid, on_error=fresh.append)
         failed.extend(fresh)
         if not fresh:
             break
@@ -87,7 +94,52 @@ def render_site(
     for problem in problems + clashes + failed:
         if on_skip is not None:
             on_skip(problem)
-    return render_documents(site, entries, config.build.formats, config.build.paths)
+    entries = {item.post.path: entry for item, entry in zip(to_render, rendered, strict=True)}
+
+    def entries_of(posts: Sequence[Post]) -> list[Entry]:
+        return [entries[post.path] for post in posts]
+
+    documents = render_documents(
+        site, entries_of(main), options.formats, options.paths, stylesheet=options.stylesheet
+    )
+    for feed in per_term:
+        documents += render_documents(
+            _term_site(site, feed.term),
+            entries_of(feed.posts),
+            options.formats,
+            {name: format_path(feed.path, name) for name in options.formats},
+            stylesheet=options.stylesheet,
+        )
+    if options.stylesheet:
+        documents.append(Document("xsl", STYLESHEET_NAME, stylesheet_bytes(), 0))
+    _check_distinct(documents)
+    return documents
+
+
+def _term_site(site: Site, term: str) -> Site:
+    """The site as a term's feed names itself: "Site — Term"."""
+    return replace(site, title=f"{site.title} \u2014 {term}")
+
+
+def _check_distinct(documents: Sequence[Document]) -> None:
+    seen: set[str] = set()
+    for document in documents:
+        if document.relative_path in seen:
+            raise ConfigError(
+                f"two feeds would be written to {document.relative_path}: "
+                "give [feeds] categories and tags different paths"
+            )
+        seen.add(document.relative_path)
+
+
+def _remove_stale_temporaries(out: Path, documents: Sequence[Document]) -> None:
+    """What a killed build left beside any of these documents (call while holding the lock)."""
+    names: dict[PurePosixPath, set[str]] = {PurePosixPath("."): {spec.filename for spec in FORMATS.values()}}
+    for document in documents:
+        relative = PurePosixPath(document.relative_path)
+        names.setdefault(relative.parent, set()).add(relative.name)
+    for folder, found in sorted(names.items()):
+        remove_stale_temporaries(out / folder, found)
 
 
 def _liquid_renderer(config: Config, loaded: Sequence[LoadedPost]) -> PostRenderer | None:
@@ -151,6 +203,7 @@ def build(
             )
         finally:
             _save_cache(cache)  # What was read stays useful even when some posts are invalid.
+        _remove_stale_temporaries(Path(out), documents)
         return write_documents(documents, out)
 
 

@@ -27,7 +27,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ._version import __version__
-from .model import Author, Post, Rendered, Site
+from .model import Author, Enclosure, Image, Post, Rendered, Site
 from .publish import write_atomic
 
 __all__ = ["CACHE_FILE", "CACHE_VERSION", "CachedPost", "PostCache", "content_digest", "settings_fingerprint"]
@@ -35,10 +35,19 @@ __all__ = ["CACHE_FILE", "CACHE_VERSION", "CachedPost", "PostCache", "content_di
 #: The cache file inside the cache folder.
 CACHE_FILE = "posts.json"
 #: The layout of the cache file; a file of another version is ignored.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 # The libraries whose behaviour shapes a Post or its HTML.
-_LIBRARIES = ("markdown", "python-frontmatter", "PyYAML", "lxml", "python-dateutil", "tzdata", "cmarkgfm")
+_LIBRARIES = (
+    "markdown",
+    "python-frontmatter",
+    "PyYAML",
+    "lxml",
+    "python-dateutil",
+    "tzdata",
+    "nh3",
+    "cmarkgfm",
+)
 
 # An escape json.dumps(ensure_ascii=False) writes only for characters XML forbids.
 _FOREIGN_ESCAPE = re.compile(r"(?:^|[^\\])(?:\\\\)*\\[bfu]")
@@ -81,6 +90,8 @@ def settings_fingerprint(site: Site, extra: str = "") -> str:
         "summary_length": site.summary_length,
         "markdown_extensions": list(site.markdown_extensions),
         "renderer": site.renderer,
+        "content": site.content,
+        "sanitize": site.sanitize,
     }
     if extra:
         settings["extra"] = extra
@@ -92,14 +103,16 @@ def settings_fingerprint(site: Site, extra: str = "") -> str:
 # Lists, not objects: a warm build decodes one record per post file, and
 # json.loads is bound by the number of tokens.
 #   record:   [digest, url, id, post, rendered or null]
-#   post:     [title, date, updated, slug, categories, tags, authors, excerpt, permalink, id, draft]
+#   post:     [title, date, updated, slug, categories, tags, authors, excerpt, permalink, id, draft,
+#              image, enclosure, excerpt_only]
+#   image:    [url, alt or null] or null;  enclosure: [url, length, type] or null
 #   time:     [iso time with offset] or [local iso time, fold, zone name]
 #   author:   [name, email or null, uri or null]
 #   rendered: [html, summary]
 
 _DIGEST, _URL, _ID, _POST, _RENDERED = range(5)
 _RECORD_LENGTH = 5
-_POST_LENGTH = 11
+_POST_LENGTH = 14
 
 
 def _encode_time(moment: datetime) -> list[Any] | None:
@@ -166,6 +179,9 @@ def _encode_post(post: Post) -> list[Any] | None:
         post.permalink,
         post.id,
         post.draft,
+        [post.image.url, post.image.alt] if post.image else None,
+        [post.enclosure.url, post.enclosure.length, post.enclosure.type] if post.enclosure else None,
+        post.excerpt_only,
     ]
 
 
@@ -201,12 +217,28 @@ def _shared(kind: str, value: object) -> Any:
     return decoded
 
 
+def _decode_image(value: object) -> Image | None:
+    if value is None:
+        return None
+    url, alt = _list(value, 2)
+    return Image(_text(url), _optional_text(alt))
+
+
+def _decode_enclosure(value: object) -> Enclosure | None:
+    if value is None:
+        return None
+    url, length, kind = _list(value, 3)
+    if isinstance(length, bool) or not isinstance(length, int) or length < 0:
+        raise _Invalid("an enclosure's length must be a whole number")
+    return Enclosure(_text(url), length, _text(kind))
+
+
 def _decode_post(value: object, path: Path) -> Post:
-    title, date, updated, slug, categories, tags, authors, excerpt, permalink, ident, draft = _list(
-        value, _POST_LENGTH
-    )
-    if not isinstance(draft, bool):
-        raise _Invalid("draft must be true or false")
+    fields = _list(value, _POST_LENGTH)
+    title, date, updated, slug, categories, tags, authors, excerpt, permalink, ident, draft = fields[:11]
+    image, enclosure, excerpt_only = fields[11:]
+    if not isinstance(draft, bool) or not isinstance(excerpt_only, bool):
+        raise _Invalid("draft and excerpt_only must be true or false")
     published = _decode_time(date)
     return Post(
         path=path,
@@ -223,6 +255,9 @@ def _decode_post(value: object, path: Path) -> Post:
         permalink=_optional_text(permalink),
         id=_optional_text(ident),
         draft=draft,
+        image=_decode_image(image),
+        enclosure=_decode_enclosure(enclosure),
+        excerpt_only=excerpt_only,
     )
 
 

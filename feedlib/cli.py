@@ -25,6 +25,7 @@ from .jekyll import load_jekyll_config
 from .lock import DEFAULT_WAIT
 from .preview import EntryChange, FeedPreview
 from .publish import Published
+from .websub import ping_hub
 
 __all__ = ["EXIT_CONFIG", "EXIT_INVALID", "EXIT_LOCKED", "EXIT_OK", "PROGRESS_MIN", "main"]
 
@@ -112,6 +113,11 @@ def _build_arguments(run: argparse.ArgumentParser) -> None:
         "--cache", type=Path, metavar="DIR", help="cache folder (default: .feedlib-cache beside the config)"
     )
     cache.add_argument("--no-cache", action="store_true", help="read and render every post afresh")
+    run.add_argument(
+        "--ping",
+        action="store_true",
+        help="after publishing, tell the WebSub hub (site.hub) which feeds changed",
+    )
     run.add_argument(
         "--dry-run",
         action="store_true",
@@ -212,15 +218,29 @@ def _noun(count: int) -> str:
     return f"{count} {'entry' if count == 1 else 'entries'}"
 
 
+def _what(format: str, entries: int) -> str:
+    return "stylesheet" if format not in FORMATS else f"{format}, {_noun(entries)}"
+
+
 def _report_published(args: argparse.Namespace, published: Sequence[Published]) -> None:
     if not any(item.changed for item in published):
         _say(args, f"up to date ({', '.join(str(item.path) for item in published)})")
         return
     for item in published:
         if item.changed:
-            _say(args, f"wrote {item.path} ({item.format}, {_noun(item.entries)})")
+            _say(args, f"wrote {item.path} ({_what(item.format, item.entries)})")
         else:
-            _say(args, f"unchanged {item.path} ({item.format}, {_noun(item.entries)})")
+            _say(args, f"unchanged {item.path} ({_what(item.format, item.entries)})")
+
+
+def _ping(args: argparse.Namespace, config: Config, published: Sequence[Published]) -> None:
+    hub = config.site.hub
+    assert hub is not None
+    changed = [item.url for item in published if item.changed and item.url and item.format in FORMATS]
+    for failure in ping_hub(hub, changed):
+        print(f"feedlib: warning: hub not notified for {failure}", file=sys.stderr)
+    if changed:
+        _say(args, f"pinged {hub} for {len(changed)} feed{'s' if len(changed) != 1 else ''}")
 
 
 def _change_lines(mark: str, changes: Sequence[EntryChange]) -> Iterator[str]:
@@ -229,11 +249,14 @@ def _change_lines(mark: str, changes: Sequence[EntryChange]) -> Iterator[str]:
 
 
 def _preview_lines(preview: FeedPreview) -> Iterator[str]:
-    what = f"{preview.path} ({preview.format}, {_noun(preview.entries)})"
+    what = f"{preview.path} ({_what(preview.format, preview.entries)})"
     if preview.problem is not None:
         yield f"{preview.path}: {preview.problem}"
     if preview.unchanged:
         yield f"up to date: {what}"
+        return
+    if preview.format not in FORMATS:
+        yield f"would write {what}"
         return
     counts = f"{len(preview.added)} added, {len(preview.updated)} updated, {len(preview.removed)} removed"
     if not (preview.added or preview.updated or preview.removed):
@@ -249,6 +272,8 @@ def _run_build(args: argparse.Namespace) -> int:
     if args.wait < 0:
         raise ConfigError(f"--wait must be 0 or more seconds, got {args.wait:g}")
     now, progress = _now(args.now, config), _progress(args)
+    if args.ping and not config.site.hub:
+        raise ConfigError('--ping needs a WebSub hub: add hub = "https://…" to [site]')
     if args.dry_run:
         previews = dry_run(config, now=now, skip_invalid=args.skip_invalid, on_skip=_warn, progress=progress)
         for preview in previews:
@@ -259,6 +284,8 @@ def _run_build(args: argparse.Namespace) -> int:
         config, now=now, skip_invalid=args.skip_invalid, on_skip=_warn, wait=args.wait, progress=progress
     )
     _report_published(args, published)
+    if args.ping:
+        _ping(args, config, published)
     return EXIT_OK
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -19,10 +19,11 @@ from .dates import zone
 from .entries import DEFAULT_LIMIT
 from .errors import ConfigError
 from .formats import FORMATS
-from .model import DEFAULT_PERMALINK, Site
+from .model import CONTENT_MODES, DEFAULT_PERMALINK, Site
 from .posts import parse_authors
 from .render import check_renderer, markdown_renderer
 from .templates import LiquidSettings
+from .terms import DEFAULT_TERM_PATHS, TERM_KINDS, TermFeedConfig, check_term_path
 
 if TYPE_CHECKING:
     from .jekyll import JekyllSite
@@ -40,7 +41,7 @@ __all__ = [
 #: The file ``feedlib build`` reads from the current folder.
 CONFIG_NAME = "feedlib.toml"
 
-_SITE_KEYS = {"url", "title", "description", "author", "language", "timezone", "data"}
+_SITE_KEYS = {"url", "title", "description", "author", "language", "timezone", "hub", "data"}
 _BUILD_KEYS = {
     "posts",
     "out",
@@ -51,9 +52,13 @@ _BUILD_KEYS = {
     "markdown_extensions",
     "cache",
     "renderer",
+    "content",
+    "sanitize",
+    "stylesheet",
     "liquid",
     "includes",
 }
+_TERM_FEED_KEYS = {"only", "except", "path"}
 #: The cache folder of a configuration file, beside it, unless it says otherwise.
 DEFAULT_CACHE = ".feedlib-cache"
 _TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
@@ -69,6 +74,8 @@ class BuildOptions:
     ``cache`` is the folder of the build cache; ``None`` means no cache.
     ``paths`` maps a format to its path inside ``out`` where that is not the
     format's default file name (jekyll-feed's ``feed.path``).
+    ``stylesheet`` writes ``feed.xsl`` and points the Atom and RSS feeds at
+    it; ``feeds`` are the per-category and per-tag feeds to write.
     """
 
     posts: Path = Path("posts")
@@ -77,6 +84,8 @@ class BuildOptions:
     limit: int | None = DEFAULT_LIMIT
     cache: Path | None = None
     paths: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    stylesheet: bool = False
+    feeds: tuple[TermFeedConfig, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -129,18 +138,26 @@ class _Table:
             raise self.error(f"{self.name}.{key} must be a list of strings, got {value!r}")
         return tuple(value)
 
+    def flag(self, key: str, default: bool = False) -> bool:
+        value = self.data.get(key, default)
+        if not isinstance(value, bool):
+            raise self.error(f"{self.name}.{key} must be true or false, got {value!r}")
+        return value
+
     def path(self, key: str, default: str) -> Path:
         value = Path(self.text(key, default) or default)
         return value if value.is_absolute() or self.source is None else self.source.parent / value
 
 
-def check_site_url(url: str) -> str:
+def check_site_url(url: str, key: str = "site.url") -> str:
     """``url`` if it is an absolute http(s) URL with a host; :class:`ValueError` otherwise."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"site.url must be an absolute http(s) URL, got {url!r}")
-    if not url.isascii():
-        raise ValueError(f"site.url must be ASCII (percent-encode the path, punycode the host): {url!r}")
+        raise ValueError(f"{key} must be an absolute http(s) URL, got {url!r}")
+    if not url.isascii() or any(char.isspace() for char in url):
+        raise ValueError(
+            f"{key} must be ASCII without spaces (percent-encode the path, punycode the host): {url!r}"
+        )
     return url
 
 
@@ -155,8 +172,14 @@ def _site(table: _Table, build: _Table) -> Site:
     if language is not None and not _LANGUAGE.match(language):
         raise table.error(f"site.language must be a language tag such as ja or en-US, got {language!r}")
     extensions = build.strings("markdown_extensions", ("extra",))
+    content = build.text("content", "full")
+    if content not in CONTENT_MODES:
+        raise build.error(f'build.content must be "full" or "summary", got {content!r}')
+    hub = table.text("hub")
     try:
         check_site_url(url)
+        if hub is not None:
+            check_site_url(hub, "site.hub")
         zone(timezone)
         authors = parse_authors(table.data.get("author"))
     except ValueError as error:
@@ -177,6 +200,9 @@ def _site(table: _Table, build: _Table) -> Site:
         summary_length=build.integer("summary_length", 300, 2),
         markdown_extensions=extensions,
         renderer=renderer,
+        hub=hub,
+        content=content,
+        sanitize=build.flag("sanitize"),
     )
 
 
@@ -192,17 +218,44 @@ def _build_options(table: _Table) -> BuildOptions:
         formats=tuple(dict.fromkeys(formats)),
         limit=limit or None,
         cache=table.path("cache", DEFAULT_CACHE),
+        stylesheet=table.flag("stylesheet"),
     )
 
 
+def _term_feed(feeds: _Table, kind: str) -> TermFeedConfig | None:
+    """``[feeds] KIND``: true/false, a list of the only terms, or a table of only/except/path."""
+    value = feeds.data.get(kind, False)
+    default_path = DEFAULT_TERM_PATHS[kind]
+    if isinstance(value, bool):
+        return TermFeedConfig(kind, default_path) if value else None
+    if isinstance(value, list):
+        return TermFeedConfig(kind, default_path, only=feeds.strings(kind, ()))
+    table = _Table(value, f"feeds.{kind}", _TERM_FEED_KEYS, feeds.source)
+    if "only" in table.data and "except" in table.data:
+        raise table.error(f"feeds.{kind}: give only or except, not both")
+    path = table.text("path", default_path) or default_path
+    try:
+        check_term_path(path)
+    except ValueError as error:
+        raise table.error(f"feeds.{kind}.path {error}") from None
+    only = table.strings("only", ()) if "only" in table.data else None
+    return TermFeedConfig(kind, path, only=only, exclude=table.strings("except", ()))
+
+
+def _term_feeds(feeds: _Table) -> tuple[TermFeedConfig, ...]:
+    configs = (_term_feed(feeds, kind) for kind in TERM_KINDS)
+    return tuple(config for config in configs if config is not None)
+
+
 def config_from_mapping(data: Mapping[str, Any], source: Path | None = None) -> Config:
-    """A :class:`Config` from parsed TOML (the ``[site]`` and ``[build]`` tables)."""
-    top = _Table(data, "feedlib", {"site", "build"}, source)
+    """A :class:`Config` from parsed TOML (the ``[site]``, ``[build]`` and ``[feeds]`` tables)."""
+    top = _Table(data, "feedlib", {"site", "build", "feeds"}, source)
     build = _Table(top.data.get("build", {}), "build", _BUILD_KEYS, source)
+    feeds = _Table(top.data.get("feeds", {}), "feeds", set(TERM_KINDS), source)
     site = _Table(top.data.get("site"), "site", _SITE_KEYS, source) if "site" in top.data else None
     if site is None:
         raise top.error("a [site] table with url and title is required")
-    options = _build_options(build)
+    options = replace(_build_options(build), feeds=_term_feeds(feeds))
     return Config(site=_site(site, build), build=options, path=source, liquid=_liquid(site, build, options))
 
 

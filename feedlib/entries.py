@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from .errors import PostError, PostErrors
-from .model import Author, Entry, Post, Rendered, Site
-from .render import absolute_links, render_markdown, summarize
+from .model import Author, Enclosure, Entry, Image, Post, Rendered, Site
+from .render import absolute_links, render_markdown, sanitize_html, summarize
 from .text import strip_xml_illegal, xml_safe_author
 from .urls import absolute_url, post_url
 
@@ -20,6 +21,7 @@ __all__ = [
     "post_identity",
     "render_post",
     "select_posts",
+    "shows_content",
     "to_entry",
 ]
 
@@ -124,7 +126,8 @@ def render_post(post: Post, site: Site) -> Rendered:
     url, _ = post_identity(post, site)
     extensions = site.markdown_extensions
     try:
-        content = absolute_links(render_markdown(post.body, extensions, site.renderer), url)
+        html = render_markdown(post.body, extensions, site.renderer)
+        content = absolute_links(sanitize_html(html) if site.sanitize else html, url)
         summary = summarize(
             post.excerpt, post.body, content, site.summary_length, extensions, renderer=site.renderer
         )
@@ -133,11 +136,38 @@ def render_post(post: Post, site: Site) -> Rendered:
     return Rendered(content, summary)
 
 
+def _media_url(raw: str, base: str, site: Site, post: Post, key: str) -> str:
+    """``raw`` resolved against the post's URL, as a browser on the post's page would."""
+    try:
+        return absolute_url(urljoin(base, raw), site)
+    except ValueError as error:
+        raise PostError(post.path, f"{key}: cannot make its URL: {error}") from None
+
+
+def _media(post: Post, site: Site, url: str) -> tuple[Image | None, Enclosure | None]:
+    image = enclosure = None
+    if post.image is not None:
+        image = Image(
+            _media_url(post.image.url, url, site, post, "image"),
+            strip_xml_illegal(post.image.alt) if post.image.alt else None,
+        )
+    if post.enclosure is not None:
+        enclosure = replace(post.enclosure, url=_media_url(post.enclosure.url, url, site, post, "enclosure"))
+    return image, enclosure
+
+
+def shows_content(post: Post, site: Site) -> bool:
+    """Whether a feed carries the full HTML of ``post``, not only its summary."""
+    return site.content == "full" and not post.excerpt_only
+
+
 def to_entry(post: Post, site: Site, rendered: Rendered | None = None) -> Entry:
     """The feed entry for ``post``: renders its Markdown, makes links absolute.
 
     ``rendered`` is the result of :func:`render_post` when it is already known.
-    Pure: reads neither the disk nor the clock. Every text is XML-safe: YAML
+    Pure: reads neither the disk nor the clock. The content is left out
+    (only the summary shown) when the site's ``content`` is ``"summary"`` or
+    the post says ``excerpt_only: true``. Every text is XML-safe: YAML
     escapes in double-quoted strings can put characters XML forbids into front matter.
     Raises :class:`PostError` for a post whose URL cannot be made or whose
     Markdown cannot be rendered.
@@ -148,6 +178,7 @@ def to_entry(post: Post, site: Site, rendered: Rendered | None = None) -> Entry:
     title = strip_xml_illegal(post.title).strip() or strip_xml_illegal(post.slug).strip() or "Untitled"
     authors = post.authors or site.authors or (Author(site.title),)
     terms = (strip_xml_illegal(term) for term in post.categories + post.tags)
+    image, enclosure = _media(post, site, url)
     return Entry(
         id=ident,
         url=url,
@@ -159,8 +190,10 @@ def to_entry(post: Post, site: Site, rendered: Rendered | None = None) -> Entry:
         # Every entry has a summary: RSS keeps content:encoded only beside a
         # description, and an Atom entry needs some text (RFC 4287 4.1.1).
         summary=rendered.summary or title,
-        content_html=rendered.content_html,
+        content_html=rendered.content_html if shows_content(post, site) else "",
         source=post.path,
+        image=image,
+        enclosure=enclosure,
     )
 
 

@@ -21,6 +21,7 @@ from .config import DEFAULT_CACHE, Config, config_from_mapping
 from .errors import ConfigError
 from .posts import POST_SUFFIXES, PostFile
 from .templates import LiquidSettings
+from .terms import TERM_PLACEHOLDER
 
 __all__ = [
     "JEKYLL_CONFIG",
@@ -291,6 +292,15 @@ def _feed_terms(reader: _Reader, feed: Mapping[str, Any]) -> JekyllFeed:
     return JekyllFeed(categories, tags, tags_path, "summary" if excerpt_only else "full")
 
 
+def _term_feed_settings(feed: JekyllFeed) -> dict[str, Any]:
+    """``feed``'s settings for feedlib's configuration; jekyll-feed's ``tags.path`` is a folder."""
+    settings = feed.feedlib_settings()
+    tags = settings["feeds"].get("tags")
+    if isinstance(tags, dict) and "path" in tags and TERM_PLACEHOLDER not in tags["path"]:
+        tags["path"] = tags["path"].strip("/") + f"/{TERM_PLACEHOLDER}.xml"
+    return settings
+
+
 def _feedlib_name(message: str) -> str:
     for ours, theirs in _JEKYLL_NAMES.items():
         message = message.replace(ours, theirs)
@@ -351,8 +361,12 @@ def load_jekyll_config(site_dir: Path | str, *, drafts: bool = False) -> Config:
         "permalink": reader.text_of("permalink") or "date",
         "cache": DEFAULT_CACHE,
     }
+    terms = _feed_terms(reader, feed)
+    settings = _term_feed_settings(terms)
     try:
-        config = config_from_mapping({"site": site, "build": build}, reader.path)
+        config = config_from_mapping(
+            {"site": site, "build": {**build, **settings["build"]}, "feeds": settings["feeds"]}, reader.path
+        )
     except ConfigError as error:
         raise _jekyll_error(reader, error.message) from None
     show_drafts = reader.data.get("show_drafts") is True
@@ -361,7 +375,7 @@ def load_jekyll_config(site_dir: Path | str, *, drafts: bool = False) -> Config:
         drafts=drafts or show_drafts,
         exclude=(*reader.names("exclude", reader.data.get("exclude") or []), build["out"]),
         markdown_ext=reader.names("markdown_ext", reader.data.get("markdown_ext") or []),
-        feed=_feed_terms(reader, feed),
+        feed=terms,
         data=MappingProxyType(dict(reader.data)),
     )
     if unknown:

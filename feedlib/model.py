@@ -15,9 +15,12 @@ from types import MappingProxyType
 from typing import Any
 
 __all__ = [
+    "CONTENT_MODES",
     "DEFAULT_PERMALINK",
     "Author",
+    "Enclosure",
     "Entry",
+    "Image",
     "Post",
     "Rendered",
     "Site",
@@ -25,6 +28,9 @@ __all__ = [
 
 #: jekyll-feed's and Jekyll's default (the ``date`` permalink style).
 DEFAULT_PERMALINK = "/:categories/:year/:month/:day/:title.html"
+
+#: What a feed carries of each post: its full HTML, or only its summary.
+CONTENT_MODES = ("full", "summary")
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,27 @@ class Author:
 
 
 @dataclass(frozen=True)
+class Image:
+    """A post's image: its URL and its alternative text.
+
+    The URL is as written (maybe relative to the post) in a :class:`Post`,
+    absolute in an :class:`Entry`.
+    """
+
+    url: str
+    alt: str | None = None
+
+
+@dataclass(frozen=True)
+class Enclosure:
+    """A file that goes with a post (a podcast episode): URL, size in bytes and MIME type."""
+
+    url: str
+    length: int
+    type: str
+
+
+@dataclass(frozen=True)
 class Site:
     """Everything about a site that decides what its feeds say.
 
@@ -45,6 +72,9 @@ class Site:
     Times written without an offset are read in ``timezone`` (an IANA name).
     ``renderer`` is ``"markdown"`` (Python-Markdown with ``markdown_extensions``)
     or ``"commonmark"`` (cmarkgfm, from the ``fast`` extra).
+    ``hub`` is a WebSub hub every feed names. ``content`` is ``"full"`` (each
+    entry carries its HTML) or ``"summary"`` (only its summary); ``sanitize``
+    cleans post HTML of scripts and event handlers, for untrusted authors.
     """
 
     url: str
@@ -57,6 +87,9 @@ class Site:
     summary_length: int = 300
     markdown_extensions: tuple[str, ...] = ("extra",)
     renderer: str = "markdown"
+    hub: str | None = None
+    content: str = "full"
+    sanitize: bool = False
 
     @property
     def base_url(self) -> str:
@@ -90,6 +123,9 @@ class Post:
     permalink: str | None = None
     id: str | None = None
     draft: bool = False
+    image: Image | None = None
+    enclosure: Enclosure | None = None
+    excerpt_only: bool = False
     front_matter: Mapping[str, Any] = field(default_factory=_frozen_mapping, compare=False)
     body_line: int = field(default=1, compare=False)
 
@@ -104,7 +140,11 @@ class Rendered:
 
 @dataclass(frozen=True)
 class Entry:
-    """What a feed shows for one post: absolute URL and id, HTML and a summary."""
+    """What a feed shows for one post: absolute URL and id, HTML and a summary.
+
+    ``content_html`` is empty when the feed shows only the summary. The URLs
+    of ``image`` and ``enclosure`` are absolute.
+    """
 
     id: str
     url: str
@@ -116,3 +156,5 @@ class Entry:
     summary: str
     content_html: str
     source: Path
+    image: Image | None = None
+    enclosure: Enclosure | None = None

@@ -22,7 +22,7 @@ from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
 
 from .dates import date_from_filename, parse_date, zone
 from .errors import ConfigError, PostError, PostErrors
-from .model import Author, Post, Site
+from .model import Author, Enclosure, Image, Post, Site
 from .text import collapse_whitespace, scalar_text, strip_xml_illegal
 
 __all__ = [
@@ -90,6 +90,8 @@ _UUID_URN = re.compile(
     r"^urn:uuid:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 )
 _SCALARS = (str, int, float, bool, date, datetime)
+# A MIME type as RFC 6838 section 4.2 names them: "audio/mpeg", "application/vnd.api+json".
+_MIME_TYPE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$")
 # What PyYAML's safe constructors raise, without a position, on values such as
 # "2025-01-01 25:00:00" or explicit tags with impossible values
 # ("!!timestamp hello", "!!bool maybe").
@@ -119,6 +121,20 @@ class _FrontMatter:
 
     def error(self, key: str, message: str) -> PostError:
         return PostError(self.path, f"{key}: {message}", self.line_of(key))
+
+    def field_error(self, key: str, field: str, message: str) -> PostError:
+        """An error about ``key.field``, at the line where ``field`` is written under ``key``."""
+        line = self.line_of(key)
+        if line is not None:
+            pattern = re.compile(rf"[\s{{,]['\"]?{re.escape(field)}['\"]?\s*:")
+            start = line - self._first_line
+            for number, text in enumerate(self._lines[start:], start):
+                if number > start and text[:1] not in (" ", "\t"):
+                    break  # the next top-level key
+                if pattern.search(" " + text if number > start else text):
+                    line = self._first_line + number
+                    break
+        return PostError(self.path, f"{key}.{field}: {message}", line)
 
     def first(self, *keys: str) -> tuple[str, Any] | None:
         """The first of ``keys`` present with a value that is not empty."""
@@ -392,6 +408,58 @@ def _entry_id(fm: _FrontMatter) -> str | None:
     )
 
 
+def _url_text(fm: _FrontMatter, value: object, key: str, field: str | None = None) -> str:
+    def error(message: str) -> PostError:
+        return fm.field_error(key, field, message) if field else fm.error(key, message)
+
+    if not isinstance(value, str) or not value.strip():
+        raise error(f"expected a URL (relative to the post, or absolute), got {value!r}")
+    url = value.strip()
+    if any(char.isspace() for char in url):
+        raise error(f"{url!r} is not a URL: percent-encode its spaces (%20)")
+    scheme = urlsplit(url).scheme.lower()
+    if scheme and scheme not in ("http", "https"):
+        raise error(f"{url!r}: only http(s) URLs or paths relative to the post are allowed")
+    return url
+
+
+def _image(fm: _FrontMatter) -> Image | None:
+    """Front-matter ``image``: a URL, or ``{path, alt}`` (Jekyll SEO's form)."""
+    value = fm.data.get("image")
+    if value is None:
+        return None
+    if isinstance(value, Mapping):
+        unknown = sorted(str(key) for key in value if key not in ("path", "alt"))
+        if unknown:
+            raise fm.error("image", f"unknown key {unknown[0]!r}; an image has path and alt")
+        alt = value.get("alt")
+        if alt is not None and not isinstance(alt, _SCALARS):
+            raise fm.field_error("image", "alt", f"must be text, got a {_kind(alt)}")
+        alt_text = collapse_whitespace(scalar_text(alt)) if alt is not None else ""
+        return Image(_url_text(fm, value.get("path"), "image", "path"), alt_text or None)
+    return Image(_url_text(fm, value, "image"))
+
+
+def _enclosure(fm: _FrontMatter) -> Enclosure | None:
+    """Front-matter ``enclosure: {url, length, type}``, each checked."""
+    value = fm.data.get("enclosure")
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise fm.error("enclosure", f"expected a mapping with url, length and type, got a {_kind(value)}")
+    unknown = sorted(str(key) for key in value if key not in ("url", "length", "type"))
+    if unknown:
+        raise fm.error("enclosure", f"unknown key {unknown[0]!r}; an enclosure has url, length and type")
+    length, kind = value.get("length"), value.get("type")
+    if isinstance(length, bool) or not isinstance(length, int) or length < 0:
+        raise fm.field_error(
+            "enclosure", "length", f"must be the file's size in bytes (0 or more), got {length!r}"
+        )
+    if not isinstance(kind, str) or not _MIME_TYPE.match(kind.strip()):
+        raise fm.field_error("enclosure", "type", f"must be a MIME type such as audio/mpeg, got {kind!r}")
+    return Enclosure(_url_text(fm, value.get("url"), "enclosure", "url"), length, kind.strip().lower())
+
+
 def _titleize(slug: str) -> str:
     # Jekyll's Utils.titleize_slug.
     return " ".join(word.capitalize() for word in slug.split("-"))
@@ -456,6 +524,9 @@ def parse_post(
         permalink=(fm.scalar("permalink", "url") or "").strip() or None,
         id=_entry_id(fm),
         draft=fm.flag("published") is False or fm.flag("draft") is True,
+        image=_image(fm),
+        enclosure=_enclosure(fm),
+        excerpt_only=fm.flag("excerpt_only") is True,
         front_matter=dict(fm.data),
         body_line=text.count("\n", 0, len(text) - len(body)) + 1,
     )

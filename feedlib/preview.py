@@ -8,6 +8,7 @@ preview says so.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,8 +94,35 @@ def _rss_items(root: etree._Element) -> list[FeedItem]:
 _READERS: dict[str, Callable[[etree._Element], list[FeedItem]]] = {"atom": _atom_items, "rss": _rss_items}
 
 
+def _json_items(content: bytes) -> list[FeedItem]:
+    try:
+        feed = json.loads(content)
+    except (ValueError, RecursionError) as error:
+        raise ValueError(f"not valid JSON: {error}") from None
+    items = feed.get("items") if isinstance(feed, dict) else None
+    if not isinstance(items, list):
+        raise ValueError("not a JSON Feed: no list of items")
+    return [
+        FeedItem(
+            str(item.get("id", "")),
+            str(item.get("title", "")),
+            str(item.get("date_modified", "")),
+            json.dumps(item, sort_keys=True).encode("utf-8"),
+        )
+        for item in items
+        if isinstance(item, dict)
+    ]
+
+
 def feed_items(content: bytes, format: str) -> list[FeedItem]:
-    """The entries of a feed document in ``format``; :class:`ValueError` if it cannot be read."""
+    """The entries of a feed document in ``format``; :class:`ValueError` if it cannot be read.
+
+    A document that is not a feed (the stylesheet) has none.
+    """
+    if format == "json":
+        return _json_items(content)
+    if format not in _READERS:
+        return []
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
     try:
         root = etree.fromstring(content, parser)

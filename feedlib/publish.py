@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .errors import PublishError
 from .formats import FORMATS
+from .formats.stylesheet import STYLESHEET_FORMATS, add_stylesheet, stylesheet_href
 from .model import Entry, Site
 from .urls import absolute_url
 
@@ -46,6 +47,7 @@ class Document:
     relative_path: str
     content: bytes
     entries: int
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,13 +55,15 @@ class Published:
     """A feed file published by :func:`write_documents`.
 
     ``changed`` is false when the file already held exactly these bytes and
-    was left untouched.
+    was left untouched. ``url`` is where the feed is served (``None`` for a
+    file that is not a feed, such as the stylesheet).
     """
 
     path: Path
     format: str
     entries: int
     changed: bool = True
+    url: str | None = None
 
 
 def _format(name: str) -> None:
@@ -77,18 +81,26 @@ def render_documents(
     entries: Sequence[Entry],
     formats: Iterable[str],
     paths: Mapping[str, str] | None = None,
+    *,
+    stylesheet: bool = False,
 ) -> list[Document]:
     """Every requested feed, rendered in memory before anything is written.
 
     ``paths`` gives a format's path inside the output folder (and under the
-    site URL) where it is not the format's default file name.
+    site URL, ``/`` between folders) where it is not the format's default
+    file name. With ``stylesheet``, Atom and RSS documents point browsers at
+    ``feed.xsl`` at the top of the output folder.
     """
     documents = []
     for name in formats:
         _format(name)
-        relative = (paths or {}).get(name, FORMATS[name].filename)
-        content = FORMATS[name].render(site, entries, absolute_url(relative, site))
-        documents.append(Document(name, relative, content, len(entries)))
+        spec = FORMATS[name]
+        relative_path = (paths or {}).get(name, spec.filename)
+        url = absolute_url(relative_path, site)
+        content = spec.render(site, entries, url)
+        if stylesheet and name in STYLESHEET_FORMATS:
+            content = add_stylesheet(content, stylesheet_href(relative_path))
+        documents.append(Document(name, relative_path, content, len(entries), url))
     return documents
 
 
@@ -157,7 +169,7 @@ def write_documents(documents: Iterable[Document], out: Path | str) -> list[Publ
             _log.debug("wrote %s", target)
         else:
             _log.debug("unchanged %s", target)
-        published.append(Published(target, document.format, document.entries, changed))
+        published.append(Published(target, document.format, document.entries, changed, document.url))
     return published
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import subprocess
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import feedparser
+import jsonfeed
+import jsonschema
 import lxml.html
 import yaml
 from lxml import etree
@@ -225,13 +228,50 @@ def check_feed(
 
 
 def check_written_feeds(out: Path, *, count: int | None = None) -> dict[str, feedparser.FeedParserDict]:
-    """``check_feed`` for ``feed.xml`` and ``rss.xml`` under ``out`` (those that exist, at least one)."""
+    """``check_feed`` for ``feed.xml`` and ``rss.xml`` under ``out`` (those that exist, at least one),
+    and ``check_json_feed`` for ``feed.json`` if it exists."""
     results = {}
     for fmt, name in (("atom", "feed.xml"), ("rss", "rss.xml")):
         path = out / name
         if path.exists():
             results[fmt] = check_feed(path.read_bytes(), fmt, count=count)
+    if (out / "feed.json").exists():
+        feed = check_json_feed((out / "feed.json").read_bytes())
+        assert count is None or len(feed.items) == count
     assert results, f"no feed written under {out}"
+    return results
+
+
+JSON_FEED_SCHEMA = DATA / "jsonfeed-1.1.schema.json"
+_JSON_FEED_VALIDATOR = jsonschema.Draft202012Validator(
+    json.loads(JSON_FEED_SCHEMA.read_text(encoding="utf-8")),
+    format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+)
+
+
+def check_json_feed(data: bytes) -> jsonfeed.Feed:
+    """Every JSON feed written: valid against tests/data/jsonfeed-1.1.schema.json, and read back by a
+    JSON Feed client (jsonfeed-util; feedparser 6.0, the newest release, reads no JSON Feed)."""
+    document = json.loads(data.decode("utf-8"))
+    errors = sorted(_JSON_FEED_VALIDATOR.iter_errors(document), key=lambda error: list(error.path))
+    assert not errors, "; ".join(f"{list(error.path)}: {error.message}" for error in errors)
+    feed = jsonfeed.Feed.parse_string(data.decode("utf-8"))
+    assert feed.title == document["title"]
+    assert [item.id for item in feed.items] == [item["id"] for item in document["items"]]
+    return feed
+
+
+def check_output_tree(out: Path, *, require_content: bool = True) -> dict[str, Any]:
+    """Check every feed under ``out`` (per-term ones too) by its kind; returns path → parsed feed."""
+    results: dict[str, Any] = {}
+    for path in sorted(out.rglob("*")):
+        relative = str(path.relative_to(out))
+        if path.suffix == ".json":
+            results[relative] = check_json_feed(path.read_bytes())
+        elif path.suffix == ".xml":
+            root = etree.fromstring(path.read_bytes())
+            fmt = "atom" if root.tag == f"{{{ATOM_NS}}}feed" else "rss"
+            results[relative] = check_feed(path.read_bytes(), fmt, require_content=require_content)
     return results
 
 

@@ -263,7 +263,7 @@ def test_records_sharing_authors_and_terms_are_each_checked(tmp_path: Path) -> N
     # author is the string "abc" must not pass for one whose author is ["a", "b", "c"].
     site = feedlib.Site(url="https://example.com/", title="t")
     time = ["2025-01-01T00:00:00+00:00"]
-    good = ["T", time, time, "s", ["x"], [], [["a", "b", "c"]], None, None, None, False]
+    good = ["T", time, time, "s", ["x"], [], [["a", "b", "c"]], None, None, None, False, None, None, False]
     bad_author = [*good[:6], ["abc"], *good[7:]]
     bad_terms = [*good[:4], [1], *good[5:]]
     records = {

@@ -91,7 +91,17 @@ def _atom(root: Path, relative: str = "_site/feed.xml") -> bytes:
 def test_build_writes_where_jekyll_feed_would(jekyll_site: Path, capsys: pytest.CaptureFixture[str]):
     assert run_main("build", "--jekyll", jekyll_site, "--now", NOW) == 0
     assert f"wrote {jekyll_site / '_site' / 'feed.xml'} (atom, 2 entries)" in capsys.readouterr().out
-    parsed = check_feed(_atom(jekyll_site), "atom", count=2)
+    # The fixture's feed block says excerpt_only, categories [news] and tags only [python].
+    parsed = check_feed(_atom(jekyll_site), "atom", count=2, require_content=False)
+    assert b"<content" not in _atom(jekyll_site)
+    assert all(entry.summary for entry in parsed.entries)
+    news = check_feed(_atom(jekyll_site, "_site/feed/news.xml"), "atom", count=1, require_content=False)
+    assert news.feed.title == "Example Jekyll Site \u2014 news"
+    check_feed(_atom(jekyll_site, "_site/feed/by_tag/python.xml"), "atom", require_content=False)
+    assert sorted(path.name for path in (jekyll_site / "_site" / "feed").rglob("*.xml")) == [
+        "news.xml",
+        "python.xml",
+    ]
     assert parsed.feed.title == "Example Jekyll Site"
     assert [link.href for link in parsed.feed.links if link.rel == "self"] == [
         "https://example.com/blog/feed.xml"
@@ -107,20 +117,22 @@ def test_feed_path_format_and_out_flags(jekyll_site: Path):
     text = (jekyll_site / "_config.yml").read_text(encoding="utf-8")
     write_config(jekyll_site, text.replace("feed:\n", "feed:\n  path: /feeds/atom.xml\n"))
     assert run_main("build", "--jekyll", jekyll_site, "--now", NOW, "--quiet") == 0
-    parsed = check_feed(_atom(jekyll_site, "_site/feeds/atom.xml"), "atom", count=2)
+    parsed = check_feed(_atom(jekyll_site, "_site/feeds/atom.xml"), "atom", count=2, require_content=False)
     assert [link.href for link in parsed.feed.links if link.rel == "self"] == [
         "https://example.com/blog/feeds/atom.xml"
     ]
     out = jekyll_site.parent / "elsewhere"
     args = ("--now", NOW, "--quiet", "--out", out, "--format", "atom", "--format", "rss")
     assert run_main("build", "--jekyll", jekyll_site, *args) == 0
-    check_feed((out / "feeds" / "atom.xml").read_bytes(), "atom", count=2)
-    check_feed((out / "rss.xml").read_bytes(), "rss", count=2)
+    check_feed((out / "feeds" / "atom.xml").read_bytes(), "atom", count=2, require_content=False)
+    check_feed((out / "rss.xml").read_bytes(), "rss", count=2, require_content=False)
 
 
 def test_drafts_need_a_front_matter_date(jekyll_site: Path, capsys: pytest.CaptureFixture[str]):
     assert run_main("build", "--jekyll", jekyll_site, "--now", NOW, "--drafts", "--quiet") == 0
-    assert check_feed(_atom(jekyll_site), "atom", count=3).entries[0].title == "A draft"
+    assert (
+        check_feed(_atom(jekyll_site), "atom", count=3, require_content=False).entries[0].title == "A draft"
+    )
     undated = jekyll_site / "_drafts" / "2025-05-01-undated.md"
     undated.write_text("---\ntitle: No date\n---\nBody.\n", encoding="utf-8")
     capsys.readouterr()

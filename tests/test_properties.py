@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
-from helpers import atom_text, check_feed, front_matter_text
-from hypothesis import example, given
+from helpers import atom_text, check_feed, check_json_feed, front_matter_text
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -180,10 +180,12 @@ def pipeline(path: Path, site: Site) -> None:
         post = load_post(path, site)
         entry = to_entry(post, site)
         documents = {fmt: render_feed(site, [entry], fmt) for fmt in ("atom", "rss")}
+        json_feed = render_feed(site, [entry], "json")
     except PostError as error:
         assert str(error).startswith(str(path))
         assert "\n" not in str(error)
         return
+    check_json_feed(json_feed)
     for fmt, data in documents.items():
         # An RSS item with an empty summary loses content:encoded: the known bug
         # test_formats.py::test_rss_item_without_summary_keeps_content_encoded.
@@ -266,8 +268,43 @@ def test_valid_front_matter_always_gives_a_feed(post_path: Path, front_matter: d
         data = render_feed(site, [entry], fmt)
         parsed = check_feed(data, fmt, entries=[entry], require_content=bool(entry.summary) or fmt == "atom")
         assert [tag.term for tag in parsed.entries[0].get("tags", [])] == list(entry.categories)
+    check_json_feed(render_feed(site, [entry], "json"))
     assert entry.url.startswith(site.url.rstrip("/"))
     assert post.date.utcoffset() is not None
+
+
+@st.composite
+def media_front_matters(draw: st.DrawFn) -> dict:
+    data = {"title": draw(st.text().filter(not_only_forbidden_characters)), "date": "2025-01-02"}
+    if draw(st.booleans()):
+        path = draw(
+            st.sampled_from(["cover.png", "/img/a%20c.jpg", "https://cdn.example.com/x.webp", "../up.gif"])
+        )
+        data["image"] = draw(st.sampled_from([path, {"path": path}, {"path": path, "alt": draw(st.text())}]))
+    if draw(st.booleans()):
+        data["enclosure"] = {
+            "url": draw(st.sampled_from(["ep.mp3", "https://media.example.com/e%201.m4a", "/a/b.ogg"])),
+            "length": draw(st.integers(min_value=0, max_value=2**40)),
+            "type": draw(st.sampled_from(["audio/mpeg", "audio/x-m4a", "video/mp4", "application/pdf"])),
+        }
+    data["excerpt_only"] = draw(st.booleans())
+    return data
+
+
+@given(front_matter=media_front_matters(), body=bodies, site=st.sampled_from(SITES))
+@settings(max_examples=60)
+def test_images_and_enclosures_always_give_valid_feeds(
+    post_path: Path, front_matter: dict, body: str, site: Site
+):
+    post_path.write_text(front_matter_text(front_matter) + "\n" + body, encoding="utf-8")
+    entry = to_entry(load_post(post_path, site), site)
+    for fmt in ("atom", "rss"):
+        parsed = check_feed(render_feed(site, [entry], fmt), fmt, entries=[entry], require_content=False)
+        if entry.enclosure is not None:
+            assert parsed.entries[0].enclosures[0]["href"] == entry.enclosure.url
+        if entry.image is not None:
+            assert parsed.entries[0].media_thumbnail[0]["url"] == entry.image.url
+    check_json_feed(render_feed(site, [entry], "json"))
 
 
 def test_datetime_with_a_seconds_offset(post_path: Path):

@@ -9,7 +9,7 @@ from lxml import etree
 
 from ..model import Entry, Site
 from ._common import feed_time, xml_safe_site
-from ._feedgen import author_dicts, new_generator
+from ._feedgen import add_image, author_dicts, describe_images, new_generator, serialize
 
 __all__ = ["FILENAME", "MEDIA_TYPE", "render"]
 
@@ -24,7 +24,7 @@ def _needs_html_type(text: str) -> bool:
     return "<" in text or "&" in text
 
 
-def _declare_html(document: bytes) -> bytes:
+def _declare_html(root: etree._Element) -> None:
     """Mark text constructs that look like markup as ``type="html"``.
 
     In a plain-text ``<title>``, "Q&A" or "<b>" reads to clients and
@@ -32,16 +32,11 @@ def _declare_html(document: bytes) -> bytes:
     as ``type="html"``, as jekyll-feed writes titles. feedgen cannot set a
     title's type, so the document is adjusted after it is built.
     """
-    root = etree.fromstring(document)
     for element in root.iter(*_TEXT_CONSTRUCTS):
         text = element.text or ""
         if element.get("type") is None and _needs_html_type(text):
             element.set("type", "html")
             element.text = html.escape(text, quote=False)
-    result: bytes = etree.tostring(
-        root.getroottree(), pretty_print=True, encoding="UTF-8", xml_declaration=True
-    )
-    return result
 
 
 def render(site: Site, entries: Sequence[Entry], self_url: str) -> bytes:
@@ -69,6 +64,37 @@ def render(site: Site, entries: Sequence[Entry], self_url: str) -> bytes:
             item.summary(entry.summary)
         if entry.content_html:
             item.content(entry.content_html, type="html")
+        add_image(item, entry)
     document: bytes = generator.atom_str(pretty=True, encoding="UTF-8")
     texts = [site.title, site.description] + [text for e in entries for text in (e.title, e.summary)]
-    return _declare_html(document) if any(map(_needs_html_type, texts)) else document
+    needs_html = any(map(_needs_html_type, texts))
+    alt_texts = any(entry.image and entry.image.alt for entry in entries)
+    enclosures = any(entry.enclosure for entry in entries)
+    if not (needs_html or alt_texts or enclosures):
+        return document
+    root = etree.fromstring(document)
+    _declare_html(root)
+    _add_enclosures(root, entries)
+    describe_images(root, entries, f"{_ATOM}entry")
+    return serialize(root)
+
+
+def _add_enclosures(root: etree._Element, entries: Sequence[Entry]) -> None:
+    """Add ``link rel="enclosure"`` after each entry's link.
+
+    feedgen 1.0 drops an entry link's ``rel``, ``type`` and ``length``, which
+    would make it a second ``alternate`` link.
+    """
+    for element, entry in zip(root.iter(f"{_ATOM}entry"), entries, strict=True):
+        if entry.enclosure is None:
+            continue
+        link = element.find(f"{_ATOM}link")
+        assert link is not None
+        enclosure = etree.Element(
+            f"{_ATOM}link",
+            href=entry.enclosure.url,
+            rel="enclosure",
+            type=entry.enclosure.type,
+            length=str(entry.enclosure.length),
+        )
+        link.addnext(enclosure)

@@ -37,19 +37,26 @@ def _authors(authors: Sequence[Author]) -> list[dict[str, str]]:
 
 
 def _item(entry: Entry) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "id": entry.id,
-        "url": entry.url,
-        "title": entry.title,
-        "content_html": entry.content_html,
-    }
+    item: dict[str, Any] = {"id": entry.id, "url": entry.url, "title": entry.title}
+    # An item needs content_html or content_text: a summary-only entry shows its summary as text.
+    if entry.content_html:
+        item["content_html"] = entry.content_html
+    else:
+        item["content_text"] = entry.summary
     if entry.summary:
         item["summary"] = entry.summary
+    if entry.image is not None:
+        item["image"] = entry.image.url
     item["date_published"] = _date(entry.published)
     item["date_modified"] = _date(entry.updated)
     item["authors"] = _authors(entry.authors)
     if entry.categories:
         item["tags"] = list(entry.categories)
+    if entry.enclosure is not None:
+        enclosure = entry.enclosure
+        item["attachments"] = [
+            {"url": enclosure.url, "mime_type": enclosure.type, "size_in_bytes": enclosure.length}
+        ]
     return item
 
 
@@ -64,6 +71,8 @@ def render(site: Site, entries: Sequence[Entry], self_url: str) -> bytes:
         "home_page_url": home_url(site),
         "feed_url": self_url,
     }
+    if site.hub:
+        feed["hubs"] = [{"type": "WebSub", "url": site.hub}]
     if site.description:
         feed["description"] = site.description
     if site.language:

@@ -9,14 +9,18 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
+from lxml import etree
+
 from ..model import Entry, Site
 from ._common import feed_time, xml_safe_site
-from ._feedgen import new_generator
+from ._feedgen import add_image, describe_images, new_generator, serialize
 
 __all__ = ["FILENAME", "MEDIA_TYPE", "render"]
 
 FILENAME = "rss.xml"
 MEDIA_TYPE = "application/rss+xml"
+
+_ATOM_LINK = "{http://www.w3.org/2005/Atom}link"
 
 
 def render(site: Site, entries: Sequence[Entry], self_url: str) -> bytes:
@@ -42,5 +46,23 @@ def render(site: Site, entries: Sequence[Entry], self_url: str) -> bytes:
         item.dc.dc_creator([author.name for author in entry.authors])
         for term in entry.categories:
             item.category(term=term)
-    result: bytes = generator.rss_str(pretty=True, encoding="UTF-8")
-    return result
+        if entry.enclosure is not None:
+            enclosure = entry.enclosure
+            item.enclosure(enclosure.url, str(enclosure.length), enclosure.type)
+        add_image(item, entry)
+    document: bytes = generator.rss_str(pretty=True, encoding="UTF-8")
+    if not (site.hub or any(entry.image and entry.image.alt for entry in entries)):
+        return document
+    root = etree.fromstring(document)
+    if site.hub:
+        _add_hub(root, site.hub)
+    describe_images(root, entries, "item")
+    return serialize(root)
+
+
+def _add_hub(root: etree._Element, hub: str) -> None:
+    """An ``atom:link rel="hub"`` after the ``self`` link (feedgen writes only ``self`` into RSS)."""
+    self_link = root.find(f"channel/{_ATOM_LINK}[@rel='self']")
+    assert self_link is not None
+    hub_link = etree.Element(_ATOM_LINK, href=hub, rel="hub")
+    self_link.addnext(hub_link)

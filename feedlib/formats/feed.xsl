@@ -1,0 +1,74 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- feedlib: shows an Atom 1.0 or RSS 2.0 feed as a web page when a browser opens it. -->
+<xsl:stylesheet version="1.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:atom="http://www.w3.org/2005/Atom"
+    xmlns:media="http://search.yahoo.com/mrss/"
+    exclude-result-prefixes="atom media">
+  <xsl:output method="html" encoding="UTF-8" indent="yes" doctype-system="about:legacy-compat"/>
+
+  <xsl:variable name="title" select="/atom:feed/atom:title | /rss/channel/title"/>
+  <xsl:variable name="home" select="(/atom:feed/atom:link[@rel='alternate' or not(@rel)]/@href | /rss/channel/link)[1]"/>
+  <xsl:variable name="description" select="/atom:feed/atom:subtitle | /rss/channel/description"/>
+
+  <xsl:template match="/">
+    <html>
+      <xsl:attribute name="lang"><xsl:value-of select="/atom:feed/@xml:lang | /rss/channel/language"/></xsl:attribute>
+      <head>
+        <meta charset="utf-8"/>
+        <meta name="viewport" content="width=device-width, initial-scale=1"/>
+        <title><xsl:call-template name="text"><xsl:with-param name="node" select="$title"/></xsl:call-template> (feed)</title>
+        <style>
+          body { font: 16px/1.6 system-ui, -apple-system, "Segoe UI", "Hiragino Sans", "Noto Sans JP", sans-serif;
+                 max-width: 44rem; margin: 0 auto; padding: 1.5rem; color: #1f2328; background: #fff; }
+          .about { background: #fff8c5; border: 1px solid #d4a72c; border-radius: 6px; padding: .75rem 1rem; }
+          .about code { word-break: break-all; }
+          h1 { font-size: 1.8rem; margin: 1.5rem 0 .25rem; }
+          h2 { font-size: 1.2rem; margin: 0; }
+          a { color: #0969da; }
+          .description { color: #59636e; margin-top: 0; }
+          article { border-top: 1px solid #d1d9e0; padding: 1rem 0; }
+          time { color: #59636e; font-size: .9rem; }
+          article p { margin: .4rem 0 0; }
+        </style>
+      </head>
+      <body>
+        <p class="about"><strong>This is a web feed</strong>, also known as an RSS or Atom feed.
+          <strong>Subscribe</strong> by copying the address of this page into your news reader
+          (<code><xsl:value-of select="(/atom:feed/atom:link[@rel='self']/@href | /rss/channel/atom:link[@rel='self']/@href)[1]"/></code>).
+          Visit <a href="https://aboutfeeds.com/">About Feeds</a> to learn more and get started. It's free.</p>
+        <h1>
+          <a href="{$home}"><xsl:call-template name="text"><xsl:with-param name="node" select="$title"/></xsl:call-template></a>
+        </h1>
+        <p class="description"><xsl:call-template name="text"><xsl:with-param name="node" select="$description"/></xsl:call-template></p>
+        <xsl:apply-templates select="/atom:feed/atom:entry | /rss/channel/item"/>
+      </body>
+    </html>
+  </xsl:template>
+
+  <xsl:template match="atom:entry">
+    <article>
+      <h2><a href="{(atom:link[@rel='alternate' or not(@rel)]/@href)[1]}"><xsl:call-template name="text"><xsl:with-param name="node" select="atom:title"/></xsl:call-template></a></h2>
+      <time datetime="{atom:published | atom:updated[not(../atom:published)]}"><xsl:value-of select="substring(atom:published | atom:updated[not(../atom:published)], 1, 10)"/></time>
+      <p><xsl:call-template name="text"><xsl:with-param name="node" select="atom:summary"/></xsl:call-template></p>
+    </article>
+  </xsl:template>
+
+  <xsl:template match="item">
+    <article>
+      <h2><a href="{link}"><xsl:value-of select="title"/></a></h2>
+      <time><xsl:value-of select="pubDate"/></time>
+      <!-- An RSS description is HTML: feedlib writes it as escaped plain text. -->
+      <p><xsl:value-of select="description" disable-output-escaping="yes"/></p>
+    </article>
+  </xsl:template>
+
+  <!-- An Atom text construct: plain text as it is, type="html" (escaped plain text in feedlib's feeds) unescaped. -->
+  <xsl:template name="text">
+    <xsl:param name="node"/>
+    <xsl:choose>
+      <xsl:when test="$node/@type = 'html'"><xsl:value-of select="$node" disable-output-escaping="yes"/></xsl:when>
+      <xsl:otherwise><xsl:value-of select="$node"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+</xsl:stylesheet>

@@ -1,0 +1,187 @@
+"""Per-category and per-tag feeds: which terms get a feed, and the file each goes to.
+
+A term is any text a post gives (Japanese, spaces, punctuation): its feed's
+file name is a slug of it that can never leave the output folder (no ``/``,
+``..``, NUL, empty name or Windows reserved name such as ``CON``). Terms are
+matched without regard to case or Unicode normalization ("Python" and
+"python" are one feed). Two terms whose slugs are alike ("C++" and "C#" both
+give "c") get distinct files: each, except one that is its own slug, gets a
+short hash of the term appended. That is deterministic: the same terms always
+give the same file names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from .model import Post
+from .urls import slugify
+
+__all__ = [
+    "DEFAULT_TERM_PATHS",
+    "TERM_KINDS",
+    "TERM_PLACEHOLDER",
+    "TermFeed",
+    "TermFeedConfig",
+    "check_term_path",
+    "format_path",
+    "term_feeds",
+    "term_file_names",
+    "term_key",
+]
+
+#: The kinds of term a post has, as front matter and the ``[feeds]`` table name them.
+TERM_KINDS = ("categories", "tags")
+#: Where the feed of one term goes (its Atom file), jekyll-feed's paths.
+DEFAULT_TERM_PATHS = {"categories": "feed/:term.xml", "tags": "feed/by_tag/:term.xml"}
+#: The placeholder a path pattern must hold, replaced by the term's file name.
+TERM_PLACEHOLDER = ":term"
+
+# Names Windows reserves for devices, with any extension ("con.xml" too).
+_RESERVED = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{name}{n}" for name in ("com", "lpt") for n in range(1, 10)]
+)
+# File names are limited to 255 bytes: leave room for a hash and ".rss.xml".
+_MAX_SLUG_BYTES = 120
+_FORMAT_SUFFIXES = {"atom": ".xml", "rss": ".rss.xml", "json": ".json"}
+
+
+@dataclass(frozen=True)
+class TermFeedConfig:
+    """Which terms of one kind get a feed, and where (``[feeds] categories`` or ``tags``).
+
+    ``only`` (when not ``None``) lists the terms that get one, even with no
+    posts yet; otherwise every term does, except those in ``exclude``.
+    ``path`` is the Atom file's path pattern; see :func:`format_path`.
+    """
+
+    kind: str
+    path: str
+    only: tuple[str, ...] | None = None
+    exclude: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TermFeed:
+    """The feed of one term: its name as posts write it, its Atom file path, and its posts."""
+
+    kind: str
+    term: str
+    path: str
+    posts: tuple[Post, ...]
+
+
+def term_key(term: str) -> str:
+    """What makes two spellings one term: NFC normalization and case folding.
+
+    >>> term_key("Python") == term_key("python")
+    True
+    """
+    return unicodedata.normalize("NFC", term).strip().casefold()
+
+
+def check_term_path(pattern: str) -> str:
+    """``pattern`` if it is a safe relative path pattern; :class:`ValueError` otherwise.
+
+    >>> check_term_path("feed/by_tag/:term.xml")
+    'feed/by_tag/:term.xml'
+    """
+    if pattern.count(TERM_PLACEHOLDER) != 1 or not pattern.endswith(".xml"):
+        raise ValueError(f"must hold {TERM_PLACEHOLDER} once and end in .xml, got {pattern!r}")
+    if "\\" in pattern or "\0" in pattern or pattern.startswith("/"):
+        raise ValueError(f"must be a relative path with / between folders, got {pattern!r}")
+    parts = pattern.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        raise ValueError(f"must not hold empty, '.' or '..' folders, got {pattern!r}")
+    return pattern
+
+
+def _cut(slug: str) -> str:
+    encoded = slug.encode("utf-8")
+    if len(encoded) <= _MAX_SLUG_BYTES:
+        return slug
+    return encoded[:_MAX_SLUG_BYTES].decode("utf-8", "ignore").rstrip("-")
+
+
+def _digest(key: str, size: int) -> str:
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=size).hexdigest()
+
+
+def term_file_names(keys: Iterable[str]) -> dict[str, str]:
+    """A distinct, safe file name (without extension) for each term key.
+
+    >>> names = term_file_names(["c", "c++", "日本語", "con", "!!!"])
+    >>> names["c"], names["日本語"]
+    ('c', '日本語')
+    >>> names["c++"].startswith("c-") and names["con"].startswith("con-") and names["!!!"].startswith("term-")
+    True
+    """
+    unique = sorted(set(keys))
+    slugs = {key: _cut(slugify(key)) for key in unique}
+    groups: dict[str, int] = {}
+    for slug in slugs.values():
+        groups[slug] = groups.get(slug, 0) + 1
+    names = {}
+    for key, slug in slugs.items():
+        unsafe = not slug or slug in _RESERVED
+        shared = groups[slug] > 1 and key != slug
+        names[key] = f"{slug or 'term'}-{_digest(key, 4)}" if unsafe or shared else slug
+    if len(set(names.values())) == len(names):
+        return names
+    # A bare slug equal to another term's hashed name (astronomically rare): hash them all, longer.
+    return {key: f"{slug or 'term'}-{_digest(key, 16)}" for key, slug in slugs.items()}
+
+
+def format_path(path: str, format: str) -> str:
+    """The file of a term feed in ``format``, from its Atom path.
+
+    >>> format_path("feed/python.xml", "rss"), format_path("feed/python.xml", "json")
+    ('feed/python.rss.xml', 'feed/python.json')
+    """
+    return path[: -len(".xml")] + _FORMAT_SUFFIXES[format]
+
+
+def _terms_of(post: Post, kind: str) -> tuple[str, ...]:
+    return post.categories if kind == "categories" else post.tags
+
+
+def term_feeds(posts: Sequence[Post], configs: Iterable[TermFeedConfig], limit: int | None) -> list[TermFeed]:
+    """The term feeds of ``posts`` (published, newest first) for each configuration.
+
+    Each feed holds the newest ``limit`` posts with the term (``None``: all).
+    A term is shown as the newest post spelling it writes it (an ``only``
+    term no post has yet: as configured).
+    """
+    feeds: list[TermFeed] = []
+    for config in configs:
+        spelled: dict[str, str] = {}
+        members: dict[str, list[Post]] = {}
+        for post in posts:
+            for term in _terms_of(post, config.kind):
+                key = term_key(term)
+                if not key:
+                    continue
+                spelled.setdefault(key, term.strip())
+                if not members.get(key) or members[key][-1] is not post:
+                    members.setdefault(key, []).append(post)
+        if config.only is not None:
+            wanted: Mapping[str, str] = {term_key(term): term.strip() for term in config.only}
+            keys = [key for key in wanted if key]
+            for key in keys:
+                spelled.setdefault(key, wanted[key])
+        else:
+            excluded = {term_key(term) for term in config.exclude}
+            keys = [key for key in members if key not in excluded]
+        names = term_file_names(keys)
+        for key in sorted(keys):
+            chosen = members.get(key, [])
+            path = config.path.replace(TERM_PLACEHOLDER, names[key])
+            assert not PurePosixPath(path).is_absolute() and ".." not in PurePosixPath(path).parts
+            feeds.append(
+                TermFeed(config.kind, spelled[key], path, tuple(chosen if limit is None else chosen[:limit]))
+            )
+    return feeds
