@@ -9,9 +9,11 @@ function either way.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
 __all__ = ["WORKERS_VARIABLE", "map_ordered", "worker_count"]
@@ -19,6 +21,7 @@ __all__ = ["WORKERS_VARIABLE", "map_ordered", "worker_count"]
 #: The environment variable that sets the number of worker processes (1: no pool).
 WORKERS_VARIABLE = "FEEDLIB_WORKERS"
 
+_log = logging.getLogger(__name__)
 _In = TypeVar("_In")
 _Out = TypeVar("_Out")
 
@@ -52,11 +55,20 @@ def map_ordered(function: Callable[[_In], _Out], items: Sequence[_In], *, minimu
     except BaseException:
         pool.shutdown(cancel_futures=True)
         raise
-    return _draining(pool, results)
+    return _draining(pool, results, function, items)
 
 
-def _draining(pool: ProcessPoolExecutor, results: Iterator[_Out]) -> Iterator[_Out]:
+def _draining(
+    pool: ProcessPoolExecutor, results: Iterator[_Out], function: Callable[[_In], _Out], items: Sequence[_In]
+) -> Iterator[_Out]:
+    done = 0
     try:
-        yield from results
+        for result in results:
+            done += 1
+            yield result
+    except BrokenProcessPool:
+        # A worker died (killed, out of memory): finish here rather than fail the build.
+        _log.warning("a worker process died; going on in this process")
+        yield from map(function, items[done:])
     finally:
         pool.shutdown(cancel_futures=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,8 +14,16 @@ import feedlib.incremental
 from feedlib.cache import CACHE_FILE
 from feedlib.parallel import WORKERS_VARIABLE, map_ordered, worker_count
 
+_PARENT = os.getpid()
+
 
 def _square(value: int) -> int:
+    return value * value
+
+
+def _square_here_only(value: int) -> int:
+    if os.getpid() != _PARENT and value == 150:
+        os._exit(1)  # A worker dies, as one killed by the OOM killer would.
     return value * value
 
 
@@ -32,6 +41,12 @@ def test_map_ordered_keeps_the_order(monkeypatch: pytest.MonkeyPatch, workers: s
     monkeypatch.setenv(WORKERS_VARIABLE, workers)
     items = list(range(300))
     assert list(map_ordered(_square, items, minimum=10)) == [n * n for n in items]
+
+
+def test_a_dead_worker_does_not_fail_the_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(WORKERS_VARIABLE, "2")
+    items = list(range(300))
+    assert list(map_ordered(_square_here_only, items, minimum=10)) == [n * n for n in items]
 
 
 def _build(config_path: Path, out: Path, cache: Path | None, limit: int | None) -> list[feedlib.Published]:
