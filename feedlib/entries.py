@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
-from .errors import PostError, PostErrors
+from .errors import PostError, raise_or_report
 from .model import Author, Enclosure, Entry, Image, Post, Rendered, Site
 from .render import absolute_links, render_markdown, sanitize_html, summarize
 from .text import strip_xml_illegal, xml_safe_author
@@ -106,11 +106,7 @@ def select_posts(
     cutoff = now if now is not None else datetime.now(UTC)
     visible = newest_first(post for post in posts if not post.draft and post.date <= cutoff)
     errors = _clashes(visible, site, identify)
-    if errors and on_error is None:
-        raise PostErrors(errors)
-    for problem in errors:
-        assert on_error is not None
-        on_error(problem)
+    raise_or_report(errors, on_error)
     dropped = {error.path for error in errors}
     unique = [post for post in visible if post.path not in dropped]
     return unique if limit is None else unique[:limit]

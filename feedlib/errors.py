@@ -6,10 +6,18 @@ input format gives one, in the form ``PATH[:LINE]: message``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-__all__ = ["ConfigError", "FeedlibError", "LockTimeout", "PostError", "PostErrors", "PublishError"]
+__all__ = [
+    "ConfigError",
+    "FeedlibError",
+    "LockTimeout",
+    "PostError",
+    "PostErrors",
+    "PublishError",
+    "raise_or_report",
+]
 
 
 class FeedlibError(Exception):
@@ -70,3 +78,18 @@ class LockTimeout(FeedlibError):
         self.path = Path(path)
         self.waited = waited
         super().__init__(f"another build holds {path}; gave up after {waited:g} s")
+
+
+def raise_or_report(errors: Sequence[PostError], on_error: Callable[[PostError], None] | None) -> None:
+    """Raise :class:`PostErrors` for ``errors`` when there is no ``on_error``; else pass each to it.
+
+    The one rule for every function that reads many posts: without a callback,
+    all invalid posts are raised together; with one, each is reported and the
+    caller goes on without it.
+    """
+    if on_error is None:
+        if errors:
+            raise PostErrors(errors)
+        return
+    for error in errors:
+        on_error(error)

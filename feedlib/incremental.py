@@ -17,7 +17,7 @@ from typing import Protocol, TypeVar
 
 from .cache import CachedPost, PostCache, content_digest
 from .entries import post_identity, render_post, to_entry
-from .errors import PostError, PostErrors
+from .errors import PostError, raise_or_report
 from .model import Entry, Post, Rendered, Site
 from .parallel import map_ordered
 from .posts import PostFile, decode_post, parse_post, post_body, post_files
@@ -173,11 +173,7 @@ def load_posts_cached(
     errors = [result for result in results if isinstance(result, PostError)]
     for invalid in errors:
         _log.debug("invalid: %s", invalid)
-    if errors and on_error is None:
-        raise PostErrors(errors)
-    for problem in errors:
-        assert on_error is not None
-        on_error(problem)
+    raise_or_report(errors, on_error)
     return loaded
 
 
@@ -308,11 +304,7 @@ def render_entries(
         if cacheable:
             cache.put_rendered(item.key, digest, fresh)
         _log.debug("rendered: %s", post.path)
-    if errors and on_error is None:
-        raise PostErrors(errors)
-    for problem in errors:
-        assert on_error is not None
-        on_error(problem)
+    raise_or_report(errors, on_error)
     entries = []
     for item in selected:
         result = rendered[item.key]

@@ -21,7 +21,7 @@ import yaml
 from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
 
 from .dates import date_from_filename, parse_date, zone
-from .errors import ConfigError, PostError, PostErrors
+from .errors import ConfigError, PostError, raise_or_report
 from .model import Author, Enclosure, Image, Post, Site
 from .text import collapse_whitespace, scalar_text, strip_xml_illegal
 
@@ -611,9 +611,5 @@ def load_posts(
             posts.append(load_post(path, site))
         except PostError as error:
             errors.append(error)
-    if errors and on_error is None:
-        raise PostErrors(errors)
-    for problem in errors:
-        assert on_error is not None
-        on_error(problem)
+    raise_or_report(errors, on_error)
     return posts
