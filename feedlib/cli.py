@@ -326,9 +326,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         for problem in error.errors:
             print(problem, file=sys.stderr)
         count = len(error.errors)
+        posts, them = ("post", "it") if count == 1 else ("posts", "them")
         print(
-            f"feedlib: {count} invalid post{'s' if count != 1 else ''}; nothing written "
-            "(fix them, or pass --skip-invalid)",
+            f"feedlib: {count} invalid {posts}; nothing written (fix {them}, or pass --skip-invalid)",
             file=sys.stderr,
         )
         return EXIT_INVALID
