@@ -173,30 +173,31 @@ class _TextNode(Node):
         return buffer.write(self.write(context))
 
 
-class _LinkTag(Tag):
+class _UrlTag(Tag):
+    """A tag that names another post or page and writes its absolute URL.
+
+    The renderer method with the tag's own name resolves the target.
+    """
+
+    block = False
+
+    def parse(self, stream: Any) -> Node:
+        token = stream.eat(TOKEN_TAG)
+        target = _expression(stream, token, self.name)
+        resolve = getattr(_renderer(self.env), self.name)
+        return _TextNode(token, lambda _: resolve(target, token))
+
+
+class _LinkTag(_UrlTag):
     """``{% link _posts/2025-01-15-hello.md %}``: the absolute URL of that post or page."""
 
-    block = False
     name = "link"
 
-    def parse(self, stream: Any) -> Node:
-        token = stream.eat(TOKEN_TAG)
-        target = _expression(stream, token, "link")
-        renderer = _renderer(self.env)
-        return _TextNode(token, lambda _: renderer.link(target, token))
 
-
-class _PostUrlTag(Tag):
+class _PostUrlTag(_UrlTag):
     """``{% post_url 2025-01-15-hello %}``: the absolute URL of that post."""
 
-    block = False
     name = "post_url"
-
-    def parse(self, stream: Any) -> Node:
-        token = stream.eat(TOKEN_TAG)
-        target = _expression(stream, token, "post_url")
-        renderer = _renderer(self.env)
-        return _TextNode(token, lambda _: renderer.post_url(target, token))
 
 
 class _JekyllTime(datetime):
