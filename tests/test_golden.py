@@ -34,19 +34,15 @@ FILES = {"feed.xml": "atom", "rss.xml": "rss"}
 BUNDLED_ENTRIES = 7
 
 
+def bundled_args(out: Path, now: str = NOW) -> list[str | Path]:
+    """``feedlib build`` of the bundled site into ``out``, Atom and RSS, cut off at ``now``."""
+    formats = ["--format", "atom", "--format", "rss"]
+    return ["build", "--config", REPO_CONFIG, "--out", out, "--now", now, *formats]
+
+
 def build_bundled(out: Path, now: str = NOW, *extra: str) -> dict[str, bytes]:
     argv = [
-        "build",
-        "--config",
-        REPO_CONFIG,
-        "--out",
-        out,
-        "--now",
-        now,
-        "--format",
-        "atom",
-        "--format",
-        "rss",
+        *bundled_args(out, now),
         # The cache would go beside the repository's feedlib.toml.
         "--cache",
         out.parent / ".feedlib-cache",
@@ -116,21 +112,7 @@ def test_building_over_the_same_files_changes_nothing(tmp_path: Path):
 def test_machine_timezone_does_not_matter_for_the_bundled_site(tmp_path: Path, built: dict[str, bytes]):
     for tz in ("UTC", "America/New_York", "Pacific/Chatham"):
         out = tmp_path / tz.replace("/", "-")
-        args = (
-            "build",
-            "--config",
-            REPO_CONFIG,
-            "--out",
-            out,
-            "--now",
-            NOW,
-            "--format",
-            "atom",
-            "--format",
-            "rss",
-            "--no-cache",
-        )
-        result = run_module(*args, cwd=tmp_path, env={"TZ": tz})
+        result = run_module(*bundled_args(out), "--no-cache", cwd=tmp_path, env={"TZ": tz})
         assert result.returncode == 0, result.stderr
         assert feeds(out) == built
 
