@@ -12,15 +12,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
-from .cache import CACHE_FILE, PostCache
+from .cache import CACHE_FILES, PostCache
 from .config import Config
-from .entries import select_posts
 from .errors import ConfigError, PostError, PostErrors, PublishError
 from .formats import FORMATS
 from .formats.stylesheet import STYLESHEET_NAME, stylesheet_bytes
-from .incremental import LoadedPost, Progress, identities, liquid_check, load_posts_cached, render_entries
+from .incremental import LoadedPost, Progress, liquid_check, load_posts_cached, render_entries, select_loaded
 from .lock import DEFAULT_WAIT, output_lock
-from .model import Entry, Post, Site
+from .model import Entry, Site
 from .posts import PostFile
 from .preview import FeedPreview, preview_documents
 from .publish import Document, Published, remove_stale_temporaries, render_documents, write_documents
@@ -63,27 +62,21 @@ def render_site(
     loaded = load_posts_cached(
         options.posts, site, cache, on_error=problems.append, files=_post_files(config)
     )
-    by_path = {item.post.path: item for item in loaded}
     liquid = _liquid_renderer(config, loaded)
     failed: list[PostError] = []
     while True:
         clashes: list[PostError] = []
         left_out = {problem.path for problem in failed}
-        visible = select_posts(
-            (item.post for item in loaded if item.post.path not in left_out),
-            site,
-            now=now,
-            limit=None,
-            on_error=clashes.append,
-            identify=identities(loaded),
+        visible = select_loaded(
+            (item for item in loaded if item.path not in left_out), now=now, on_error=clashes.append
         )
         if (problems or clashes) and not skip_invalid:
             raise PostErrors(problems + clashes)
         main = visible if options.limit is None else visible[: options.limit]
         per_term = term_feeds(visible, options.feeds, options.limit)
         # Every post any feed shows is rendered once, in the archive's order.
-        shown = {post.path for post in main} | {post.path for feed in per_term for post in feed.posts}
-        to_render: list[LoadedPost] = [by_path[post.path] for post in visible if post.path in shown]
+        shown = {item.key for item in main} | {item.key for feed in per_term for item in feed.posts}
+        to_render = [item for item in visible if item.key in shown]
         fresh: list[PostError] = []
         rendered = render_entries(to_render, site, cache, progress, liquid=liquid, on_error=fresh.append)
         failed.extend(fresh)
@@ -94,10 +87,10 @@ def render_site(
     for problem in problems + clashes + failed:
         if on_skip is not None:
             on_skip(problem)
-    entries = {item.post.path: entry for item, entry in zip(to_render, rendered, strict=True)}
+    entries = {item.key: entry for item, entry in zip(to_render, rendered, strict=True)}
 
-    def entries_of(posts: Sequence[Post]) -> list[Entry]:
-        return [entries[post.path] for post in posts]
+    def entries_of(items: Sequence[LoadedPost]) -> list[Entry]:
+        return [entries[item.key] for item in items]
 
     documents = render_documents(
         site, entries_of(main), options.formats, options.paths, stylesheet=options.stylesheet
@@ -195,7 +188,7 @@ def build(
         for path in _feed_paths(config):
             remove_stale_temporaries(out / path.parent, [path.name])
         if config.build.cache is not None:
-            remove_stale_temporaries(config.build.cache, [CACHE_FILE])
+            remove_stale_temporaries(config.build.cache, CACHE_FILES)
         cache = _open_cache(config)
         try:
             documents = render_site(
@@ -238,21 +231,13 @@ def check(config: Config, *, now: datetime | None = None) -> CheckReport:
         files=_post_files(config),
     )
     clashes: list[PostError] = []
-    published = select_posts(
-        (item.post for item in loaded),
-        config.site,
-        now=now,
-        limit=None,
-        on_error=clashes.append,
-        identify=identities(loaded),
-    )
+    published = select_loaded(loaded, now=now, on_error=clashes.append)
     unreadable = len(invalid)
     liquid = _liquid_renderer(config, loaded)
     if liquid is not None:
-        by_path = {item.post.path: item for item in loaded}
-        for post in published:
+        for item in published:
             try:
-                liquid_check(by_path[post.path], config.site, liquid)
+                liquid_check(item, config.site, liquid)
             except PostError as error:
                 invalid.append(error)
     return CheckReport(len(loaded) + unreadable, tuple(invalid + clashes))

@@ -4,50 +4,73 @@ A record is reused only while the file's bytes (by BLAKE2b hash) and every
 setting that affects reading or rendering (by :func:`settings_fingerprint`)
 are the same, so an unchanged post is neither parsed nor rendered again.
 
-Everything lives in one JSON file, written atomically: a warm build of a
-large archive reads one file, not one per post. JSON and not pickle, because
-loading a cache must never run code. Anything unexpected in it (truncated,
-garbage, another version, wrong shapes) is logged at debug level and
-ignored: the post is read again, never trusted and never a crash.
+Two JSON files, each written atomically, only when it changed:
+
+* the index (``index.json``) holds what every build needs of every post:
+  its hash, URL, id, time, draft flag and terms, and the file's signature
+  (inode, size, modification and change times). A file whose signature is
+  unchanged is not even read: git's rule for its index. A signature is only
+  kept for a file last changed well before the build looked at it, so an edit
+  within the same clock tick can never hide behind one.
+* the renderings (``rendered.json``) hold, for the posts the feeds show, the
+  whole post (but its body) and its HTML and summary.
+
+A warm build of a large archive thus reads two files, not one per post, and
+decodes whole posts only for the entries it writes. JSON and not pickle,
+because loading a cache must never run code. Anything unexpected in either
+file (truncated, garbage, another version, wrong shapes) is logged at debug
+level and ignored: the post is read again, never trusted and never a crash.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import re
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import datetime, timezone
-from importlib import metadata
+from datetime import UTC, datetime, timedelta, timezone
+from importlib.util import find_spec
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from ._version import __version__
 from .model import Author, Enclosure, Image, Post, Rendered, Site
 from .publish import write_atomic
 
-__all__ = ["CACHE_FILE", "CACHE_VERSION", "CachedPost", "PostCache", "content_digest", "settings_fingerprint"]
+__all__ = [
+    "CACHE_FILES",
+    "CACHE_VERSION",
+    "INDEX_FILE",
+    "RENDERED_FILE",
+    "Indexed",
+    "PostCache",
+    "content_digest",
+    "file_signature",
+    "indexed",
+    "microseconds",
+    "settings_fingerprint",
+]
 
-#: The cache file inside the cache folder.
-CACHE_FILE = "posts.json"
-#: The layout of the cache file; a file of another version is ignored.
-CACHE_VERSION = 2
+#: The index of every post, inside the cache folder.
+INDEX_FILE = "index.json"
+#: The renderings of the posts the feeds show, inside the cache folder.
+RENDERED_FILE = "rendered.json"
+#: Every file the cache writes.
+CACHE_FILES = (INDEX_FILE, RENDERED_FILE)
+#: The layout of the cache files; a file of another version is ignored.
+CACHE_VERSION = 3
+# What versions before 3 wrote: removed when the cache is saved.
+_OLD_FILES = ("posts.json",)
+#: A file changed this close to the moment a build looked at it may change
+#: again within the same tick of the file system's clock: it gets no signature.
+RACY_MARGIN_NS = 2_000_000_000
 
-# The libraries whose behaviour shapes a Post or its HTML.
-_LIBRARIES = (
-    "markdown",
-    "python-frontmatter",
-    "PyYAML",
-    "lxml",
-    "python-dateutil",
-    "tzdata",
-    "nh3",
-    "cmarkgfm",
-)
+# The modules (of the libraries) whose behaviour shapes a Post or its HTML.
+_LIBRARIES = ("markdown", "frontmatter", "yaml", "lxml", "dateutil", "tzdata", "nh3", "cmarkgfm")
 
 # An escape json.dumps(ensure_ascii=False) writes only for characters XML forbids.
 _FOREIGN_ESCAPE = re.compile(r"(?:^|[^\\])(?:\\\\)*\\[bfu]")
@@ -64,11 +87,35 @@ def content_digest(raw: bytes) -> str:
     return hashlib.blake2b(raw, digest_size=20).hexdigest()
 
 
-def _library_version(name: str) -> str:
+def file_signature(path: Path, trusted_before: int | None = None) -> str | None:
+    """What identifies a file's bytes without reading them: inode, size, modification and change times.
+
+    ``None`` when the file changed at or after ``trusted_before`` (nanoseconds
+    since the epoch): it may change again within the same clock tick, so its
+    signature cannot be trusted. Raises :class:`OSError`.
+    """
+    stat = path.stat()
+    if trusted_before is not None and max(stat.st_mtime_ns, stat.st_ctime_ns) >= trusted_before:
+        return None
+    return f"{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}"
+
+
+def _library_identity(module: str) -> str:
+    # Where a library's code is and when it was written there: an upgrade or a
+    # reinstall rewrites it. Finding a module is far cheaper than importing it
+    # or reading its distribution's metadata, which a warm build must not pay for.
     try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
+        spec = find_spec(module)
+    except (ImportError, ValueError):
+        spec = None
+    origin = spec.origin if spec is not None else None
+    if origin is None:
         return "missing"
+    try:
+        stat = Path(origin).stat()
+    except OSError:
+        return origin
+    return f"{origin}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
 def settings_fingerprint(site: Site, extra: str = "") -> str:
@@ -83,7 +130,7 @@ def settings_fingerprint(site: Site, extra: str = "") -> str:
         "cache": CACHE_VERSION,
         "feedlib": __version__,
         "python": list(sys.version_info[:2]),
-        "libraries": {name: _library_version(name) for name in _LIBRARIES},
+        "libraries": {name: _library_identity(name) for name in _LIBRARIES},
         "url": site.url,
         "timezone": site.timezone,
         "permalink": site.permalink,
@@ -100,18 +147,19 @@ def settings_fingerprint(site: Site, extra: str = "") -> str:
 
 
 # --- JSON shapes -----------------------------------------------------------
-# Lists, not objects: a warm build decodes one record per post file, and
+# Lists, not objects: a warm build decodes one index record per post file, and
 # json.loads is bound by the number of tokens.
-#   record:   [digest, url, id, post, rendered or null]
+#   index record:    [signature or null, digest, url, id or null (the URL), time in µs, draft,
+#                     categories, tags]
+#   rendered record: [digest, post, html, summary]
 #   post:     [title, date, updated, slug, categories, tags, authors, excerpt, permalink, id, draft,
 #              image, enclosure, excerpt_only]
 #   image:    [url, alt or null] or null;  enclosure: [url, length, type] or null
 #   time:     [iso time with offset] or [local iso time, fold, zone name]
 #   author:   [name, email or null, uri or null]
-#   rendered: [html, summary]
 
-_DIGEST, _URL, _ID, _POST, _RENDERED = range(5)
-_RECORD_LENGTH = 5
+_INDEX_LENGTH = 8
+_RENDERED_LENGTH = 4
 _POST_LENGTH = 14
 
 
@@ -261,11 +309,6 @@ def _decode_post(value: object, path: Path) -> Post:
     )
 
 
-def _decode_rendered(value: object) -> Rendered:
-    html, summary = _list(value, 2)
-    return Rendered(_text(html), _text(summary))
-
-
 def _holds_xml_illegal(text: str) -> bool:
     r"""Whether decoding the JSON ``text`` could give a string with a character XML forbids.
 
@@ -282,6 +325,7 @@ def _holds_xml_illegal(text: str) -> bool:
 
 
 def _records_in(raw: bytes, fingerprint: str) -> dict[str, Any]:
+    """The table of records in a cache file's bytes; :class:`_Invalid` unless it is one of ours."""
     try:
         text = raw.decode("utf-8")
         if _holds_xml_illegal(text):
@@ -302,23 +346,72 @@ def _records_in(raw: bytes, fingerprint: str) -> dict[str, Any]:
 # --- the cache ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CachedPost:
-    """What the cache keeps of a post: the post, its URL and its entry id.
+class Indexed(NamedTuple):
+    """What the index keeps of every post: enough to choose the posts a feed shows.
 
-    The post's ``body`` is left out (empty) to keep the cache small, and so is
-    its ``front_matter``: :func:`feedlib.posts.post_body` gets the body back
-    from the file without YAML. ``url`` and ``id`` are kept because every
-    build compares them across all posts.
+    ``when`` is the post's date as microseconds since 1970 UTC (an exact
+    order of instants). ``categories`` and ``tags`` are the post's own, for
+    per-term feeds.
     """
 
-    post: Post
+    digest: str
     url: str
     id: str
+    when: int
+    draft: bool
+    categories: tuple[str, ...]
+    tags: tuple[str, ...]
+
+
+def microseconds(moment: datetime) -> int:
+    """``moment`` (aware) as whole microseconds since 1970-01-01 UTC: exact, unlike a float timestamp."""
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def indexed(post: Post, digest: str, url: str, ident: str) -> Indexed:
+    """The index record of ``post``, read from bytes of hash ``digest``, with its URL and id."""
+    return Indexed(digest, url, ident, microseconds(post.date), post.draft, post.categories, post.tags)
+
+
+def _decode_indexed(record: list[Any]) -> Indexed:
+    _, digest, url, ident, when, draft, categories, tags = record
+    if type(when) is not int or type(draft) is not bool:
+        raise _Invalid("a time must be a whole number, draft true or false")
+    url = _text(url)
+    return Indexed(
+        _text(digest),
+        url,
+        url if ident is None else _text(ident),
+        when,
+        draft,
+        _shared("terms", categories),
+        _shared("terms", tags),
+    )
+
+
+def _file_records(path: Path, fingerprint: str) -> dict[str, Any] | None:
+    """The records in one cache file; ``None`` when it is missing or cannot be used."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        _log.debug("cache: %s does not exist yet", path)
+        return {}
+    except OSError as error:
+        _log.debug("cache: cannot read %s (%s); starting afresh", path, error.strerror or error)
+        return None
+    try:
+        return _records_in(raw, fingerprint)
+    except _Invalid as error:
+        _log.debug("cache: %s %s; starting afresh", path, error)
+        return None
 
 
 class PostCache:
-    """Records of posts and their renderings, by file key (its path relative to the posts folder).
+    """Index records and renderings of posts, by file key (its path relative to the posts folder).
 
     A cache without a ``folder`` lives in memory only and is never saved.
     """
@@ -326,134 +419,144 @@ class PostCache:
     def __init__(
         self,
         fingerprint: str,
-        records: Mapping[str, Any] | None = None,
+        index: Mapping[str, Any] | None = None,
+        rendered: Mapping[str, Any] | None = None,
         folder: Path | None = None,
     ) -> None:
         self.fingerprint = fingerprint
         self.folder = folder
-        self._records: dict[str, Any] = dict(records or {})
-        self._dirty = False
+        self._index: dict[str, Any] = dict(index or {})
+        self._rendered: dict[str, Any] = dict(rendered or {})
+        self._dirty = {INDEX_FILE: False, RENDERED_FILE: False}
 
     @property
-    def path(self) -> Path | None:
-        """The cache file, or ``None`` for a cache kept in memory."""
-        return self.folder / CACHE_FILE if self.folder is not None else None
+    def paths(self) -> tuple[Path, ...]:
+        """The cache files (written or not), or none for a cache kept in memory."""
+        return () if self.folder is None else tuple(self.folder / name for name in CACHE_FILES)
 
     @property
     def dirty(self) -> bool:
-        """Whether this cache holds anything its file does not."""
-        return self._dirty
+        """Whether this cache holds anything its files do not."""
+        return any(self._dirty.values())
 
     @classmethod
     def load(cls, folder: Path | str | None, site: Site, extra: str = "") -> PostCache:
         """The cache in ``folder`` for ``site``; an empty one when there is none or it cannot be used.
 
-        ``extra`` is as for :func:`settings_fingerprint`. Never raises for what the file holds.
+        ``extra`` is as for :func:`settings_fingerprint`. Never raises for what the files hold.
         """
         fingerprint = settings_fingerprint(site, extra)
         if folder is None:
             return cls(fingerprint)
         cache = cls(fingerprint, folder=Path(folder))
-        assert cache.path is not None
-        try:
-            raw = cache.path.read_bytes()
-        except FileNotFoundError:
-            _log.debug("cache: %s does not exist yet", cache.path)
-            return cache
-        except OSError as error:
-            _log.debug("cache: cannot read %s (%s); starting afresh", cache.path, error.strerror or error)
-            return cache
-        try:
-            cache._records = _records_in(raw, fingerprint)
-        except _Invalid as error:
-            _log.debug("cache: %s %s; starting afresh", cache.path, error)
-            cache._dirty = True  # Rewrite it, even if no post changed.
+        for name, table in ((INDEX_FILE, cache._index), (RENDERED_FILE, cache._rendered)):
+            records = _file_records(cache.folder / name, fingerprint)  # type: ignore[operator]
+            if records is None:
+                cache._dirty[name] = True  # Rewrite it, even if no post changed.
+            else:
+                table.update(records)
         return cache
 
-    def _record(self, key: str, digest: str) -> list[Any] | None:
-        record = self._records.get(key)
-        if not isinstance(record, list) or len(record) != _RECORD_LENGTH or record[_DIGEST] != digest:
-            return None
-        return record
+    def _forget(self, table: dict[str, Any], name: str, key: str, error: Exception) -> None:
+        _log.debug("cache: record for %s in %s is unusable (%s); reading the file again", key, name, error)
+        del table[key]
+        self._dirty[name] = True
 
-    def post(self, key: str, digest: str, path: Path) -> CachedPost | None:
-        """The post that the file ``key`` with bytes of hash ``digest`` says, if cached."""
-        record = self._record(key, digest)
-        if record is None:
+    def _indexed(self, key: str, test: int, value: str | None) -> Indexed | None:
+        record = self._index.get(key)
+        if type(record) is not list or len(record) != _INDEX_LENGTH or record[test] != value:
             return None
         try:
-            return CachedPost(_decode_post(record[_POST], path), _text(record[_URL]), _text(record[_ID]))
+            return _decode_indexed(record)
+        except (ValueError, TypeError) as error:
+            self._forget(self._index, INDEX_FILE, key, error)
+            return None
+
+    def signed(self, key: str, signature: str) -> Indexed | None:
+        """The index record of the file ``key`` if its signature is still ``signature``."""
+        return self._indexed(key, 0, signature)
+
+    def known(self, key: str, digest: str) -> Indexed | None:
+        """The index record of the file ``key`` if its bytes still have hash ``digest``."""
+        return self._indexed(key, 1, digest)
+
+    def digest(self, key: str) -> str | None:
+        """The hash the index has for the file ``key``, if any."""
+        record = self._index.get(key)
+        if type(record) is list and len(record) == _INDEX_LENGTH and type(record[1]) is str:
+            return record[1]
+        return None
+
+    def put(self, key: str, signature: str | None, record: Indexed) -> None:
+        """Remember what the file ``key`` says; ``signature`` (if any) stands for its bytes from now on."""
+        digest, url, ident, when, draft, categories, tags = record
+        encoded: list[Any] = [signature, digest, url, None if ident == url else ident, when, draft]
+        encoded += [list(categories), list(tags)]
+        if self._index.get(key) != encoded:
+            self._index[key] = encoded
+            self._dirty[INDEX_FILE] = True
+
+    def rendered(self, key: str, digest: str, path: Path) -> tuple[Post, Rendered] | None:
+        """The post in ``path`` (without its body) and what it rendered to, if cached for hash ``digest``."""
+        record = self._rendered.get(key)
+        if type(record) is not list or len(record) != _RENDERED_LENGTH or record[0] != digest:
+            return None
+        _, post, html, summary = record
+        try:
+            return _decode_post(post, path), Rendered(_text(html), _text(summary))
         except (ValueError, KeyError) as error:  # ZoneInfoNotFoundError is a KeyError.
-            _log.debug("cache: record for %s is unusable (%s); reading the file again", key, error)
-            del self._records[key]
-            self._dirty = True
+            self._forget(self._rendered, RENDERED_FILE, key, error)
             return None
 
-    def rendered(self, key: str, digest: str) -> Rendered | None:
-        """What the file ``key`` with bytes of hash ``digest`` rendered to, if cached."""
-        record = self._record(key, digest)
-        if record is None or record[_RENDERED] is None:
-            return None
-        try:
-            return _decode_rendered(record[_RENDERED])
-        except ValueError as error:
-            _log.debug("cache: rendering of %s is unusable (%s); rendering it again", key, error)
-            self._set_rendered(key, record, None)
-            return None
-
-    def _set_rendered(self, key: str, record: list[Any], rendered: list[str] | None) -> None:
-        if record[_RENDERED] != rendered:
-            self._records[key] = [*record[:_RENDERED], rendered]
-            self._dirty = True
-
-    def put_post(self, key: str, digest: str, cached: CachedPost) -> None:
-        """Remember what the file ``key`` with bytes of hash ``digest`` says."""
-        encoded = _encode_post(cached.post)
+    def put_rendered(self, key: str, digest: str, post: Post, rendered: Rendered) -> None:
+        """Remember the post in the file ``key`` (bytes of hash ``digest``) and what it rendered to."""
+        encoded = _encode_post(post)
         if encoded is None:
-            _log.debug("cache: cannot record the time zone of %s; it will be read every time", key)
+            _log.debug("cache: cannot record the time zone of %s; it will be rendered every time", key)
             return
-        record = [digest, cached.url, cached.id, encoded, None]
-        if self._records.get(key) != record:
-            self._records[key] = record
-            self._dirty = True
-
-    def put_rendered(self, key: str, digest: str, rendered: Rendered) -> None:
-        """Remember what the file ``key`` rendered to; only beside a record of the same bytes."""
-        record = self._record(key, digest)
-        if record is not None:
-            self._set_rendered(key, record, [rendered.content_html, rendered.summary])
+        record = [digest, encoded, rendered.content_html, rendered.summary]
+        if self._rendered.get(key) != record:
+            self._rendered[key] = record
+            self._dirty[RENDERED_FILE] = True
 
     def retain(self, keys: Iterable[str]) -> None:
         """Forget the files not in ``keys`` (they no longer exist)."""
-        keep = set(keys)
-        for key in [key for key in self._records if key not in keep]:
-            del self._records[key]
-            self._dirty = True
+        self._keep_only(self._index, INDEX_FILE, set(keys))
 
     def keep_renderings(self, keys: Iterable[str]) -> None:
         """Forget the renderings of the files not in ``keys``.
 
-        Keeping renderings only for the posts a feed shows keeps the cache about
+        Keeping renderings only for the posts a feed shows keeps that file about
         as big as the feeds, not as big as the archive.
         """
-        keep = set(keys)
-        for key, record in list(self._records.items()):
-            if key not in keep and isinstance(record, list) and len(record) == _RECORD_LENGTH:
-                self._set_rendered(key, record, None)
+        self._keep_only(self._rendered, RENDERED_FILE, set(keys))
 
-    def to_bytes(self) -> bytes:
-        """The cache file's content."""
-        data = {"version": CACHE_VERSION, "fingerprint": self.fingerprint, "posts": self._records}
+    def _keep_only(self, table: dict[str, Any], name: str, keep: set[str]) -> None:
+        for key in [key for key in table if key not in keep]:
+            del table[key]
+            self._dirty[name] = True
+
+    def to_bytes(self, name: str = INDEX_FILE) -> bytes:
+        """The content of the cache file ``name`` (:data:`INDEX_FILE` or :data:`RENDERED_FILE`)."""
+        records = self._index if name == INDEX_FILE else self._rendered
+        data = {"version": CACHE_VERSION, "fingerprint": self.fingerprint, "posts": records}
         return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
-    def save(self) -> Path | None:
-        """Write the cache file atomically if anything changed; returns it if written.
+    def save(self) -> list[Path]:
+        """Write each cache file that changed, atomically; returns those written.
 
-        Raises :class:`~feedlib.errors.PublishError` when it cannot be written.
+        Raises :class:`~feedlib.errors.PublishError` when one cannot be written.
         """
-        if self.path is None or not self._dirty:
-            return None
-        write_atomic(self.path, self.to_bytes())
-        self._dirty = False
-        _log.debug("cache: saved %d records to %s", len(self._records), self.path)
-        return self.path
+        if self.folder is None:
+            return []
+        written = []
+        for name, dirty in self._dirty.items():
+            if dirty:
+                write_atomic(self.folder / name, self.to_bytes(name))
+                self._dirty[name] = False
+                written.append(self.folder / name)
+        for name in _OLD_FILES if written else ():
+            with contextlib.suppress(OSError):
+                (self.folder / name).unlink()
+        _log.debug("cache: %d posts, %d renderings; wrote %s", len(self._index), len(self._rendered), written)
+        return written

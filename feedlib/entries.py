@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 from .errors import PostError, raise_or_report
@@ -18,12 +20,15 @@ __all__ = [
     "build_entries",
     "entry_id",
     "newest_first",
+    "newest_published",
     "post_identity",
     "render_post",
     "select_posts",
     "shows_content",
     "to_entry",
 ]
+
+_T = TypeVar("_T")
 
 #: How many entries a feed shows unless told otherwise (jekyll-feed's default too).
 DEFAULT_LIMIT = 20
@@ -43,10 +48,14 @@ def entry_id(post: Post, site: Site) -> str:
     return absolute_url(post.id, site)
 
 
+def _newest(items: Iterable[_T], when: Callable[[_T], Any], path: Callable[[_T], Path]) -> list[_T]:
+    by_path = sorted(items, key=lambda item: str(path(item)))
+    return sorted(by_path, key=when, reverse=True)
+
+
 def newest_first(posts: Iterable[Post]) -> list[Post]:
     """Posts sorted newest first; posts of the same instant by source path."""
-    by_path = sorted(posts, key=lambda post: str(post.path))
-    return sorted(by_path, key=lambda post: post.date, reverse=True)
+    return _newest(posts, lambda post: post.date, lambda post: post.path)
 
 
 def post_identity(post: Post, site: Site) -> tuple[str, str]:
@@ -63,25 +72,48 @@ def post_identity(post: Post, site: Site) -> tuple[str, str]:
 
 
 def _clashes(
-    posts: Iterable[Post], site: Site, identify: Callable[[Post, Site], tuple[str, str]]
+    items: Sequence[_T], path: Callable[[_T], Path], identify: Callable[[_T], tuple[str, str]]
 ) -> list[PostError]:
-    """An error for each post whose URL or id an earlier file (by path) has."""
-    seen_urls: dict[str, Post] = {}
-    seen_ids: dict[str, Post] = {}
+    """An error for each item whose URL or id an earlier file (by path) has."""
+    seen_urls: dict[str, Path] = {}
+    seen_ids: dict[str, Path] = {}
     errors: list[PostError] = []
-    for post in sorted(posts, key=lambda post: str(post.path)):
+    for item in sorted(items, key=lambda item: str(path(item))):
         try:
-            url, ident = identify(post, site)
+            url, ident = identify(item)
         except PostError as error:
             errors.append(error)
             continue
         clash = seen_urls.get(url) or seen_ids.get(ident)
         if clash is not None:
             what = f"URL {url}" if url in seen_urls else f"id {ident}"
-            errors.append(PostError(post.path, f"same {what} as {clash.path}; change its permalink or id"))
+            errors.append(PostError(path(item), f"same {what} as {clash}; change its permalink or id"))
             continue
-        seen_urls[url] = seen_ids[ident] = post
+        seen_urls[url] = seen_ids[ident] = path(item)
     return errors
+
+
+def newest_published(
+    items: Iterable[_T],
+    *,
+    hidden: Callable[[_T], bool],
+    when: Callable[[_T], Any],
+    path: Callable[[_T], Path],
+    identify: Callable[[_T], tuple[str, str]],
+    on_error: Callable[[PostError], None] | None = None,
+) -> list[_T]:
+    """The items not ``hidden``, newest first (by ``when``; one instant: by ``path``), without clashes.
+
+    What :func:`select_posts` does, for posts or for anything that stands for
+    one (the cache's records): two items with the same URL or id (from
+    ``identify``) are an error naming both files; with ``on_error`` the later
+    file is reported there and left out.
+    """
+    visible = _newest((item for item in items if not hidden(item)), when, path)
+    errors = _clashes(visible, path, identify)
+    raise_or_report(errors, on_error)
+    dropped = {error.path for error in errors}
+    return [item for item in visible if path(item) not in dropped]
 
 
 def select_posts(
@@ -104,11 +136,14 @@ def select_posts(
     :func:`post_identity` does; a caller that already knows them passes a lookup.
     """
     cutoff = now if now is not None else datetime.now(UTC)
-    visible = newest_first(post for post in posts if not post.draft and post.date <= cutoff)
-    errors = _clashes(visible, site, identify)
-    raise_or_report(errors, on_error)
-    dropped = {error.path for error in errors}
-    unique = [post for post in visible if post.path not in dropped]
+    unique = newest_published(
+        posts,
+        hidden=lambda post: post.draft or post.date > cutoff,
+        when=lambda post: post.date,
+        path=lambda post: post.path,
+        identify=lambda post: identify(post, site),
+        on_error=on_error,
+    )
     return unique if limit is None else unique[:limit]
 
 

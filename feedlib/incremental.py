@@ -1,39 +1,40 @@
 """Reading and rendering posts through a :class:`~feedlib.cache.PostCache`.
 
-Every post file is read and hashed on every build (that is how a change is
-seen); only the files whose hash is not in the cache are parsed, and only the
-posts a feed shows that the cache has no rendering for are rendered.
+A post file whose signature (inode, size, times) the cache has is not read
+at all; any other is read and hashed, and parsed only when its hash is new.
+Choosing the posts a feed shows needs only the cache's index records; whole
+posts are decoded, or parsed and rendered, only for the entries written.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import NamedTuple, Protocol, TypeVar
 
-from .cache import CachedPost, PostCache, content_digest
-from .entries import post_identity, render_post, to_entry
+from .cache import RACY_MARGIN_NS, Indexed, PostCache, content_digest, file_signature, indexed, microseconds
+from .entries import newest_published, post_identity, render_post, to_entry
 from .errors import PostError, raise_or_report
 from .model import Entry, Post, Rendered, Site
 from .parallel import map_ordered
-from .posts import PostFile, decode_post, parse_post, post_body, post_files
+from .posts import PostFile, decode_post, parse_post, post_files
 from .templates import PostRenderer, uses_liquid
 
-__all__ = ["LoadedPost", "Progress", "identities", "liquid_check", "load_posts_cached", "render_entries"]
+__all__ = ["LoadedPost", "Progress", "liquid_check", "load_posts_cached", "render_entries", "select_loaded"]
 
 _T = TypeVar("_T")
 _LIQUID_BYTES = re.compile(rb"\{[{%]")
 _log = logging.getLogger(__name__)
-#: At least this many posts to parse, or to render, before a process pool pays for itself
-#: (parsing a post takes about 0.3 ms, rendering one a few ms; a pool takes tens of ms to start).
+#: At least this many posts to read, or to render, before a process pool pays for itself
+#: (reading a post takes about 0.2 ms, rendering one a few ms; a pool takes tens of ms to start).
 PARALLEL_PARSE_MIN = 256
 PARALLEL_RENDER_MIN = 24
-# What a worker sends back for a post that failed: where, what, and the line.
-_Failure = tuple[str, str, int | None]
 
 
 class Progress(Protocol):
@@ -44,30 +45,67 @@ class Progress(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class LoadedPost:
-    """A post, where it came from, and its URL and entry id.
+class LoadedPost(NamedTuple):
+    """A post file and its index record: what choosing the posts a feed shows needs.
 
-    ``cached`` is true when the post came from the cache without its body:
-    ``post.body`` is empty until :func:`render_entries` needs it.
+    ``post`` is the whole post (body and front matter) when this process
+    parsed it; otherwise it is read again if a feed shows it.
     """
 
-    post: Post
-    key: str
+    file: PostFile
+    record: Indexed
+    post: Post | None = None
+
+    @property
+    def key(self) -> str:
+        """The file's key (its path relative to the posts folder)."""
+        return self.file.key
+
+    @property
+    def path(self) -> Path:
+        """The post file."""
+        return self.file.path
+
+    @property
+    def digest(self) -> str:
+        """The hash of the bytes the record was made from."""
+        return self.record.digest
+
+    @property
+    def url(self) -> str:
+        """The post's absolute URL."""
+        return self.record.url
+
+    @property
+    def id(self) -> str:
+        """The post's entry id."""
+        return self.record.id
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        """The post's categories."""
+        return self.record.categories
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        """The post's tags."""
+        return self.record.tags
+
+
+# What a look at one file found: its bytes unchanged, a post read afresh, or what was wrong.
+class _Same(NamedTuple):
     digest: str
-    url: str
-    id: str
-    cached: bool = False
-    categories: tuple[str, ...] = ()
-    dateless: bool = False
 
-    def parse(self, text: str, site: Site) -> Post:
-        """Parse ``text`` as this post's file says it is read (categories from folders, drafts)."""
-        return parse_post(self.post.path, text, site, categories=self.categories, dateless=self.dateless)
 
-    def identity(self) -> tuple[str, str]:
-        """The URL and id, as :func:`feedlib.entries.post_identity` gives them."""
-        return self.url, self.id
+class _Parsed(NamedTuple):
+    record: Indexed
+    post: Post | None
+
+
+class _Failed(NamedTuple):
+    path: str
+    message: str
+    line: int | None
 
 
 def _read(path: Path) -> bytes:
@@ -77,47 +115,46 @@ def _read(path: Path) -> bytes:
         raise PostError(path, f"cannot read: {error.strerror or error}") from None
 
 
-def _parse(file: PostFile, raw: bytes, digest: str, site: Site, cache: PostCache) -> LoadedPost:
-    path, key = file.path, file.key
-    _log.debug("cache miss: %s", path)
-    text = decode_post(path, raw)
-    post = parse_post(path, text, site, categories=file.categories, dateless=file.dateless)
-    url, ident = post_identity(post, site)
-    cache.put_post(key, digest, CachedPost(post, url, ident))
-    return LoadedPost(post, key, digest, url, ident, False, file.categories, file.dateless)
+def _parse(file: PostFile, raw: bytes, site: Site) -> Post:
+    text = decode_post(file.path, raw)
+    return parse_post(file.path, text, site, categories=file.categories, dateless=file.dateless)
 
 
-def _portable(post: Post) -> Post:
-    """``post`` without what a worker need not send back: its body and raw front matter."""
-    return replace(post, body="", front_matter={})
+def _examine(site: Site, keep: bool, task: tuple[PostFile, str | None]) -> _Same | _Parsed | _Failed:
+    """Read and hash one file; parse it unless its hash is the one expected.
 
-
-def _parse_fresh(site: Site, file: PostFile) -> LoadedPost | _Failure:
-    """In a worker: the post in ``file``, read afresh, or what was wrong with it.
-
-    The post comes back without its body, as if from the cache: rendering reads it again.
+    Runs in a worker process when many files need a look (a cold build), so it
+    takes and returns only what pickles cheaply; ``keep`` sends the whole post back.
     """
+    file, expected = task
     try:
         raw = _read(file.path)
-        text = decode_post(file.path, raw)
-        post = parse_post(file.path, text, site, categories=file.categories, dateless=file.dateless)
+        digest = content_digest(raw)
+        if digest == expected:
+            return _Same(digest)
+        _log.debug("cache miss: %s", file.path)
+        post = _parse(file, raw, site)
         url, ident = post_identity(post, site)
     except PostError as error:
-        return str(error.path), error.message, error.line
-    digest = content_digest(raw)
-    return LoadedPost(_portable(post), file.key, digest, url, ident, True, file.categories, file.dateless)
+        return _Failed(str(error.path), error.message, error.line)
+    return _Parsed(indexed(post, digest, url, ident), post if keep else None)
 
 
-def _parse_misses(
-    misses: Sequence[PostFile], site: Site, cache: PostCache
-) -> Iterator[LoadedPost | PostError]:
-    """The posts in the files the cache had nothing for, parsed on every core, in order."""
-    for result in map_ordered(partial(_parse_fresh, site), misses, minimum=PARALLEL_PARSE_MIN):
-        if isinstance(result, LoadedPost):
-            cache.put_post(result.key, result.digest, CachedPost(result.post, result.url, result.id))
-            yield result
-        else:
-            yield PostError(*result)
+def _settle(
+    file: PostFile, signature: str | None, found: _Same | _Parsed | _Failed, site: Site, cache: PostCache
+) -> LoadedPost | PostError:
+    """What a look at ``file`` means: a post (recorded in the cache) or an error."""
+    if isinstance(found, _Failed):
+        return PostError(found.path, found.message, found.line)
+    if isinstance(found, _Same):
+        record = cache.known(file.key, found.digest)
+        if record is None:  # The cached record could not be decoded: read the post afresh.
+            return _settle(file, signature, _examine(site, True, (file, None)), site, cache)
+        _log.debug("cache hit: %s", file.path)
+        cache.put(file.key, signature, record)
+        return LoadedPost(file, record)
+    cache.put(file.key, signature, found.record)
+    return LoadedPost(file, found.record, found.post)
 
 
 def load_posts_cached(
@@ -128,46 +165,36 @@ def load_posts_cached(
     *,
     files: Sequence[PostFile] | None = None,
 ) -> list[LoadedPost]:
-    """Every post under ``folder`` (or in ``files``), from the cache where a file's bytes are unchanged.
+    """Every post under ``folder`` (or in ``files``), from the cache where a file is unchanged.
 
     Errors are handled as :func:`feedlib.posts.load_posts` does. Records of
-    files that are gone are dropped from the cache. When many files are new
-    or changed (a cold build), they are parsed in a process pool.
+    files that are gone are dropped from the cache. When many files need
+    reading (a cold build), they are read, hashed and parsed in a process pool.
     """
     if files is None:
         files = [PostFile(key, path) for key, path in post_files(folder)]
+    trusted_before = time.time_ns() - RACY_MARGIN_NS
     results: list[LoadedPost | PostError | None] = []
-    misses: list[tuple[int, PostFile]] = []
+    pending: list[tuple[int, PostFile, str | None]] = []
     for file in files:
         try:
-            raw = _read(file.path)
-            digest = content_digest(raw)
-            cached = cache.post(file.key, digest, file.path)
-            if cached is not None:
-                _log.debug("cache hit: %s", file.path)
-                results.append(
-                    LoadedPost(
-                        cached.post,
-                        file.key,
-                        digest,
-                        cached.url,
-                        cached.id,
-                        True,
-                        file.categories,
-                        file.dateless,
-                    )
-                )
-            elif len(files) < PARALLEL_PARSE_MIN:
-                results.append(_parse(file, raw, digest, site, cache))
-            else:
-                misses.append((len(results), file))
-                results.append(None)
-        except PostError as unreadable:
-            results.append(unreadable)
-    if misses:
-        parsed = _parse_misses([file for _, file in misses], site, cache)
-        for (index, _), result in zip(misses, parsed, strict=True):
-            results[index] = result
+            signature = file_signature(file.path, trusted_before)
+        except OSError as error:
+            results.append(PostError(file.path, f"cannot read: {error.strerror or error}"))
+            continue
+        record = cache.signed(file.key, signature) if signature is not None else None
+        if record is not None:
+            _log.debug("cache hit: %s", file.path)
+            results.append(LoadedPost(file, record))
+        else:
+            pending.append((len(results), file, signature))
+            results.append(None)
+    tasks = [(file, cache.digest(file.key)) for _, file, _ in pending]
+    # Posts parsed here keep their bodies for rendering; a pool sends back only records.
+    keep = len(tasks) < PARALLEL_PARSE_MIN
+    looks = map_ordered(partial(_examine, site, keep), tasks, minimum=PARALLEL_PARSE_MIN)
+    for (index, file, signature), found in zip(pending, looks, strict=True):
+        results[index] = _settle(file, signature, found, site, cache)
     cache.retain(file.key for file in files)
     loaded = [result for result in results if isinstance(result, LoadedPost)]
     errors = [result for result in results if isinstance(result, PostError)]
@@ -177,40 +204,54 @@ def load_posts_cached(
     return loaded
 
 
-def identities(loaded: Iterable[LoadedPost]) -> Callable[[Post, Site], tuple[str, str]]:
-    """A lookup of the URL and id of each post in ``loaded``, for :func:`~feedlib.entries.select_posts`."""
-    known = {item.post.path: item.identity() for item in loaded}
-    return lambda post, site: known[post.path]
+def select_loaded(
+    loaded: Iterable[LoadedPost],
+    *,
+    now: datetime | None = None,
+    on_error: Callable[[PostError], None] | None = None,
+) -> list[LoadedPost]:
+    """The published posts, newest first, as :func:`feedlib.entries.select_posts` chooses them.
 
-
-def _with_body(item: LoadedPost, site: Site, *, full: bool = False) -> tuple[Post, str]:
-    """The post with its real body, and the hash of the bytes it was read from.
-
-    ``full`` reads its front matter again too (Liquid's ``page.*`` needs it;
-    the cache keeps only what feeds show).
+    Works on index records alone, so no post is decoded to choose.
     """
-    if not item.cached:
+    cutoff = microseconds(now if now is not None else datetime.now(UTC))
+    return newest_published(
+        loaded,
+        hidden=lambda item: item.record.draft or item.record.when > cutoff,
+        when=lambda item: item.record.when,
+        path=lambda item: item.file.path,
+        identify=lambda item: (item.record.url, item.record.id),
+        on_error=on_error,
+    )
+
+
+def _whole(item: LoadedPost, site: Site) -> tuple[Post, str]:
+    """The whole post (body and front matter), and the hash of the bytes it was read from."""
+    if item.post is not None:
         return item.post, item.digest
-    path = item.post.path
-    raw = _read(path)
+    raw = _read(item.path)
     digest = content_digest(raw)
-    text = decode_post(path, raw)
     if digest != item.digest:
-        # Edited since it was hashed a moment ago: use what it says now.
-        _log.debug("changed while building: %s", path)
-        return item.parse(text, site), digest
-    if full:
-        return item.parse(text, site), digest
-    return replace(item.post, body=post_body(path, text)), digest
+        # Edited since it was looked at a moment ago: use what it says now.
+        _log.debug("changed while building: %s", item.path)
+    return _parse(item.file, raw, site), digest
+
+
+def _portable(post: Post) -> Post:
+    """``post`` without what a worker need not send back: its body and raw front matter."""
+    return replace(post, body="", front_matter={})
 
 
 def _no_progress(items: Sequence[_T], label: str) -> Iterable[_T]:
     return items
 
 
-def _render(item: LoadedPost, site: Site, liquid: PostRenderer | None) -> tuple[Post, str, Rendered, bool]:
-    """The post (body read), its digest, its rendering, and whether that may be cached."""
-    post, digest = _with_body(item, site, full=liquid is not None)
+_Rendering = tuple[Post, str, Rendered, bool]
+
+
+def _render(item: LoadedPost, site: Site, liquid: PostRenderer | None) -> _Rendering:
+    """The post, the hash of its bytes, its rendering, and whether that may be cached."""
+    post, digest = _whole(item, site)
     cacheable = True
     if liquid is not None and uses_liquid(post, liquid.settings):
         cacheable = not liquid.depends_on_urls(post)
@@ -218,27 +259,24 @@ def _render(item: LoadedPost, site: Site, liquid: PostRenderer | None) -> tuple[
     return post, digest, render_post(post, site), cacheable
 
 
-def _render_item(site: Site, item: LoadedPost) -> tuple[Post, str, Rendered, bool] | _Failure:
+def _render_item(site: Site, item: LoadedPost) -> _Rendering | _Failed:
     """In a worker: :func:`_render` without Liquid, the post sent back light; or the failure."""
     try:
         post, digest, fresh, cacheable = _render(item, site, None)
     except PostError as error:
-        return str(error.path), error.message, error.line
+        return _Failed(str(error.path), error.message, error.line)
     return _portable(post), digest, fresh, cacheable
 
 
-def _outcome(
-    result: tuple[Post, str, Rendered, bool] | _Failure,
-) -> tuple[Post, str, Rendered, bool] | PostError:
-    if len(result) == 4:
-        return result
-    path, message, line = result
-    return PostError(path, message, line)
+def _outcome(result: _Rendering | _Failed) -> _Rendering | PostError:
+    if isinstance(result, _Failed):
+        return PostError(result.path, result.message, result.line)
+    return result
 
 
 def _rendered_here(
     missing: Sequence[LoadedPost], site: Site, liquid: PostRenderer | None
-) -> Iterator[tuple[Post, str, Rendered, bool] | PostError]:
+) -> Iterator[_Rendering | PostError]:
     for item in missing:
         try:
             yield _render(item, site, liquid)
@@ -248,7 +286,7 @@ def _rendered_here(
 
 def _renderings(
     missing: Sequence[LoadedPost], site: Site, liquid: PostRenderer | None
-) -> Iterator[tuple[Post, str, Rendered, bool] | PostError]:
+) -> Iterator[_Rendering | PostError]:
     """:func:`_render` of each of ``missing``, in order: in a process pool (started now) when there are many.
 
     Liquid renders here, in this process (its environment does not pickle).
@@ -256,15 +294,15 @@ def _renderings(
     if liquid is not None or len(missing) < PARALLEL_RENDER_MIN:
         return _rendered_here(missing, site, liquid)
     # Raw front matter may not pickle (and is not needed); the body is, unless it comes from the file.
-    light = [replace(item, post=replace(item.post, front_matter={})) for item in missing]
+    light = [item._replace(post=item.post and replace(item.post, front_matter={})) for item in missing]
     return map(_outcome, map_ordered(partial(_render_item, site), light, minimum=PARALLEL_RENDER_MIN))
 
 
 def liquid_check(item: LoadedPost, site: Site, liquid: PostRenderer) -> None:
     """Render the Liquid of ``item`` (not its Markdown); :class:`PostError` if it cannot be."""
-    if item.cached and not _LIQUID_BYTES.search(_read(item.post.path)):
+    if item.post is None and not _LIQUID_BYTES.search(_read(item.path)):
         return  # No Liquid in it: not worth parsing again.
-    post, _ = _with_body(item, site, full=True)
+    post, _ = _whole(item, site)
     if uses_liquid(post, liquid.settings):
         liquid.render(post)
 
@@ -287,9 +325,8 @@ def render_entries(
     ``on_error`` is passed there and left out. Afterwards the cache keeps
     renderings for exactly these posts.
     """
-    rendered = {item.key: cache.rendered(item.key, item.digest) for item in selected}
-    posts = {item.key: item.post for item in selected}
-    missing = [item for item in selected if rendered[item.key] is None]
+    known = {item.key: cache.rendered(item.key, item.digest, item.path) for item in selected}
+    missing = [item for item in selected if known[item.key] is None]
     errors: list[PostError] = []
     # A pool starts (forks) before a progress bar starts its thread.
     outcomes = _renderings(missing, site, liquid)
@@ -299,16 +336,15 @@ def render_entries(
             errors.append(outcome)
             continue
         post, digest, fresh, cacheable = outcome
-        posts[item.key] = post
-        rendered[item.key] = fresh
+        known[item.key] = post, fresh
         if cacheable:
-            cache.put_rendered(item.key, digest, fresh)
+            cache.put_rendered(item.key, digest, post, fresh)
         _log.debug("rendered: %s", post.path)
     raise_or_report(errors, on_error)
     entries = []
     for item in selected:
-        result = rendered[item.key]
-        if result is not None:
-            entries.append(to_entry(posts[item.key], site, result))
-    cache.keep_renderings(key for key, result in rendered.items() if result is not None)
+        found = known[item.key]
+        if found is not None:
+            entries.append(to_entry(found[0], site, found[1]))
+    cache.keep_renderings(key for key, found in known.items() if found is not None)
     return entries

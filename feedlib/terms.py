@@ -17,8 +17,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Generic, Protocol, TypeVar
 
-from .model import Post
 from .urls import slugify
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "TERM_PLACEHOLDER",
     "TermFeed",
     "TermFeedConfig",
+    "Termed",
     "check_term_path",
     "format_path",
     "term_feeds",
@@ -65,14 +66,31 @@ class TermFeedConfig:
     exclude: tuple[str, ...] = ()
 
 
+class Termed(Protocol):
+    """What has categories and tags: a post, or the cache's record of one."""
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        """The categories, as written."""
+        ...
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        """The tags, as written."""
+        ...
+
+
+_P = TypeVar("_P", bound=Termed)
+
+
 @dataclass(frozen=True)
-class TermFeed:
+class TermFeed(Generic[_P]):
     """The feed of one term: its name as posts write it, its Atom file path, and its posts."""
 
     kind: str
     term: str
     path: str
-    posts: tuple[Post, ...]
+    posts: tuple[_P, ...]
 
 
 def term_key(term: str) -> str:
@@ -145,21 +163,23 @@ def format_path(path: str, format: str) -> str:
     return path[: -len(".xml")] + _FORMAT_SUFFIXES[format]
 
 
-def _terms_of(post: Post, kind: str) -> tuple[str, ...]:
+def _terms_of(post: Termed, kind: str) -> tuple[str, ...]:
     return post.categories if kind == "categories" else post.tags
 
 
-def term_feeds(posts: Sequence[Post], configs: Iterable[TermFeedConfig], limit: int | None) -> list[TermFeed]:
+def term_feeds(
+    posts: Sequence[_P], configs: Iterable[TermFeedConfig], limit: int | None
+) -> list[TermFeed[_P]]:
     """The term feeds of ``posts`` (published, newest first) for each configuration.
 
     Each feed holds the newest ``limit`` posts with the term (``None``: all).
     A term is shown as the newest post spelling it writes it (an ``only``
     term no post has yet: as configured).
     """
-    feeds: list[TermFeed] = []
+    feeds: list[TermFeed[_P]] = []
     for config in configs:
         spelled: dict[str, str] = {}
-        members: dict[str, list[Post]] = {}
+        members: dict[str, list[_P]] = {}
         for post in posts:
             for term in _terms_of(post, config.kind):
                 key = term_key(term)

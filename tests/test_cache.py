@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import random
+import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +15,19 @@ import markdown
 import pytest
 from cron_helpers import SiteFiles, feed_bytes, post_text, write_site
 from frontmatter.default_handlers import YAMLHandler
+from hypothesis import given
+from hypothesis import strategies as st
 
 import feedlib
 import feedlib.incremental
-from feedlib.cache import CACHE_FILE, PostCache, settings_fingerprint
+from feedlib.cache import (
+    CACHE_FILES,
+    INDEX_FILE,
+    RENDERED_FILE,
+    PostCache,
+    microseconds,
+    settings_fingerprint,
+)
 
 
 def _build(site: SiteFiles, **overrides: Any) -> list[feedlib.Published]:
@@ -70,7 +82,7 @@ def site(tmp_path: Path) -> SiteFiles:
 def test_cold_and_warm_builds_write_the_same_bytes(site: SiteFiles, tmp_path: Path) -> None:
     _build(site)
     cold = feed_bytes(site.out)
-    assert (site.cache / CACHE_FILE).is_file()
+    assert all((site.cache / name).is_file() for name in CACHE_FILES)
     for name in cold:
         (site.out / name).unlink()
     _build(site)
@@ -91,13 +103,13 @@ def test_a_new_post_entering_the_feed_is_rendered_from_the_cached_record(
     site: SiteFiles, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     # Rendered only for the newest five; removing the newest brings an older,
-    # cached but never rendered, post into the feed. Its body comes from the
-    # file, without YAML.
+    # indexed but never rendered, post into the feed. The index keeps no
+    # bodies: that one file is read again, and no other.
     _build(site)
     (site.posts / "post-00007.md").unlink()
     calls = Calls(monkeypatch)
     _build(site)
-    assert calls.yaml == 0
+    assert calls.yaml == 1
     assert calls.rendered == ["post-00002.md"]
     monkeypatch.undo()
     assert feed_bytes(site.out) == _fresh(site, tmp_path)
@@ -141,22 +153,94 @@ def test_changing_a_setting_invalidates_the_cache(
     assert feed_bytes(site.out) == _fresh(site, tmp_path)
 
 
+def _records(site: SiteFiles, name: str) -> dict[str, Any]:
+    records: dict[str, Any] = json.loads((site.cache / name).read_bytes())["posts"]
+    return records
+
+
 def test_files_that_are_gone_are_pruned(site: SiteFiles) -> None:
     _build(site)
     (site.posts / "post-00000.md").unlink()
     _build(site)
-    records = json.loads((site.cache / CACHE_FILE).read_bytes())["posts"]
-    assert "post-00000.md" not in records
-    assert len(records) == 7
-    assert sum(record[4] is not None for record in records.values()) == 5
+    assert "post-00000.md" not in _records(site, INDEX_FILE)
+    assert len(_records(site, INDEX_FILE)) == 7
+    assert len(_records(site, RENDERED_FILE)) == 5
 
 
+@pytest.fixture
+def never_signed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files never get a signature, however long a test takes: each build reads and hashes them."""
+    monkeypatch.setattr(feedlib.incremental, "RACY_MARGIN_NS", 10**20)
+
+
+@pytest.fixture
+def signed_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files get a signature as soon as they were written (tests wait out the clock's tick themselves)."""
+    monkeypatch.setattr(feedlib.incremental, "RACY_MARGIN_NS", 0)
+
+
+@pytest.mark.usefixtures("never_signed")
 def test_an_unchanged_build_does_not_rewrite_the_cache(site: SiteFiles) -> None:
     _build(site)
-    before = (site.cache / CACHE_FILE).stat()
+    before = [(site.cache / name).stat() for name in CACHE_FILES]
     _build(site)
-    after = (site.cache / CACHE_FILE).stat()
-    assert (before.st_ino, before.st_mtime_ns) == (after.st_ino, after.st_mtime_ns)
+    after = [(site.cache / name).stat() for name in CACHE_FILES]
+    assert [(stat.st_ino, stat.st_mtime_ns) for stat in before] == [
+        (stat.st_ino, stat.st_mtime_ns) for stat in after
+    ]
+
+
+def test_a_file_just_written_gets_no_signature(site: SiteFiles) -> None:
+    # Written a moment ago: it could change again within the same clock tick.
+    _build(site)
+    assert all(record[0] is None for record in _records(site, INDEX_FILE).values())
+
+
+class Reads:
+    """Counts post files read."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.paths: list[str] = []
+        original = Path.read_bytes
+
+        def read_bytes(path: Path) -> bytes:
+            if path.suffix == ".md":
+                self.paths.append(path.name)
+            return original(path)
+
+        monkeypatch.setattr(Path, "read_bytes", read_bytes)
+
+
+@pytest.mark.usefixtures("signed_at_once")
+def test_a_signed_file_is_not_read_again(site: SiteFiles, monkeypatch: pytest.MonkeyPatch) -> None:
+    time.sleep(0.05)  # Past the tick the posts were written in.
+    _build(site)
+    assert all(record[0] for record in _records(site, INDEX_FILE).values())
+    reads = Reads(monkeypatch)
+    published = _build(site)
+    assert reads.paths == []
+    assert not any(item.changed for item in published)
+
+
+@pytest.mark.usefixtures("signed_at_once")
+def test_an_edit_that_keeps_size_and_modification_time_is_seen(
+    site: SiteFiles, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    time.sleep(0.05)
+    _build(site)
+    path = site.posts / "post-00006.md"
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    time.sleep(0.05)  # The change time moves on (no program can set it back).
+    path.write_text(text.replace("Post 6 edit 0", "Post 6 edit 9"), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    reads = Reads(monkeypatch)
+    _build(site)
+    assert "post-00006.md" in reads.paths and len(set(reads.paths)) == 1
+    monkeypatch.undo()
+    assert b"Post 6 edit 9" in (site.out / "feed.xml").read_bytes()
+    assert feed_bytes(site.out) == _fresh(site, tmp_path)
 
 
 def _mutate_records(change: Callable[[list[Any]], None]) -> Callable[[bytes], bytes]:
@@ -181,10 +265,13 @@ def _set(*path: int, value: object) -> Callable[[list[Any]], None]:
     return change
 
 
-POST, RENDERED = 3, 4
+# Index records: [signature, digest, url, id, time, draft, categories, tags].
+URL, WHEN, DRAFT_FLAG, CATEGORIES = 2, 4, 5, 6
+# Rendered records: [digest, post, html, summary]; posts as in feedlib.cache.
+POST, HTML = 1, 2
 TITLE, DATE, UPDATED, TAGS, AUTHORS, DRAFT = 0, 1, 2, 5, 6, 10
 
-CORRUPTIONS: dict[str, Callable[[bytes], bytes]] = {
+FILE_CORRUPTIONS: dict[str, Callable[[bytes], bytes]] = {
     "empty": lambda raw: b"",
     "truncated": lambda raw: raw[: len(raw) // 2],
     "garbage": lambda raw: random.Random(7).randbytes(len(raw)),
@@ -195,7 +282,19 @@ CORRUPTIONS: dict[str, Callable[[bytes], bytes]] = {
     "posts a list": lambda raw: json.dumps({**json.loads(raw), "posts": []}).encode(),
     "records emptied": _mutate_records(lambda record: record.clear()),
     "records too long": _mutate_records(lambda record: record.append(1)),
-    "url a number": _mutate_records(_set(1, value=5)),
+}
+INDEX_CORRUPTIONS: dict[str, Callable[[bytes], bytes]] = {
+    "digest a number": _mutate_records(_set(1, value=12)),
+    "url a number": _mutate_records(_set(URL, value=5)),
+    "url with a control character": _mutate_records(_set(URL, value="https://example.com/\u0001")),
+    "time a string": _mutate_records(_set(WHEN, value="2020")),
+    "time true": _mutate_records(_set(WHEN, value=True)),
+    "draft a string": _mutate_records(_set(DRAFT_FLAG, value="no")),
+    "categories a string": _mutate_records(_set(CATEGORIES, value="abc")),
+    "categories nested": _mutate_records(_set(CATEGORIES, value=[["x"]])),
+    "signature of another file": _mutate_records(_set(0, value="1:2:3:4")),
+}
+RENDERED_CORRUPTIONS: dict[str, Callable[[bytes], bytes]] = {
     "post an object": _mutate_records(_set(POST, value={"title": "x"})),
     "title a number": _mutate_records(_set(POST, TITLE, value=123)),
     "title with a control character": _mutate_records(_set(POST, TITLE, value="bad\u0001title")),
@@ -205,29 +304,42 @@ CORRUPTIONS: dict[str, Callable[[bytes], bytes]] = {
         .decode("unicode-escape")
         .encode("utf-8", "surrogatepass")
     ),
-    "digest a number": _mutate_records(_set(0, value=12)),
     "unknown zone": _mutate_records(_set(POST, DATE, value=["2020-01-01T00:00:00", 0, "../../etc/passwd"])),
     "naive time": _mutate_records(_set(POST, UPDATED, value=["2020-01-01T00:00:00"])),
     "time a number": _mutate_records(_set(POST, UPDATED, value=[20200101])),
     "authors a string": _mutate_records(_set(POST, AUTHORS, value="someone")),
     "author too short": _mutate_records(_set(POST, AUTHORS, value=[["a", None]])),
     "draft a string": _mutate_records(_set(POST, DRAFT, value="no")),
-    "rendered html null": _mutate_records(_set(RENDERED, value=[None, "x"])),
-    "rendered empty": _mutate_records(_set(RENDERED, value=[])),
+    "html null": _mutate_records(_set(HTML, value=None)),
+    "digest a number": _mutate_records(_set(0, value=12)),
     "tags nested": _mutate_records(_set(POST, TAGS, value=[["x"]])),
 }
+CORRUPTIONS = [
+    *((name, how, corrupt) for name in CACHE_FILES for how, corrupt in FILE_CORRUPTIONS.items()),
+    *((INDEX_FILE, how, corrupt) for how, corrupt in INDEX_CORRUPTIONS.items()),
+    *((RENDERED_FILE, how, corrupt) for how, corrupt in RENDERED_CORRUPTIONS.items()),
+]
 
 
-@pytest.mark.parametrize("how", sorted(CORRUPTIONS))
+@pytest.mark.parametrize(
+    ("name", "corrupt"),
+    [pytest.param(name, corrupt, id=f"{name}: {how}") for name, how, corrupt in CORRUPTIONS],
+)
+@pytest.mark.usefixtures("signed_at_once")
 def test_a_corrupt_cache_is_ignored_and_rebuilt(
-    site: SiteFiles, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+    site: SiteFiles,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    corrupt: Callable[[bytes], bytes],
 ) -> None:
+    time.sleep(0.05)  # Signed: a corrupt index must not let a record stand for a file unread.
     _build(site)
     expected = feed_bytes(site.out)
-    cache_file = site.cache / CACHE_FILE
-    cache_file.write_bytes(CORRUPTIONS[how](cache_file.read_bytes()))
-    for name in expected:
-        (site.out / name).unlink()
+    cache_file = site.cache / name
+    cache_file.write_bytes(corrupt(cache_file.read_bytes()))
+    for feed in expected:
+        (site.out / feed).unlink()
     _build(site)
     assert feed_bytes(site.out) == expected == _fresh(site, tmp_path)
     # Rebuilt: the next build is warm again.
@@ -241,7 +353,10 @@ def test_a_cache_of_other_settings_is_not_used(site: SiteFiles) -> None:
     _build(site)
     other = PostCache.load(site.cache, feedlib.Site(url="https://other.example/", title="x"))
     assert other.fingerprint != settings_fingerprint(config.site)
-    assert other.post("post-00001.md", "0" * 40, site.posts / "post-00001.md") is None
+    digest = _records(site, INDEX_FILE)["post-00001.md"][1]
+    assert config.site == feedlib.load_config(site.config).site
+    assert other.known("post-00001.md", digest) is None
+    assert PostCache.load(site.cache, config.site).known("post-00001.md", digest) is not None
 
 
 def test_no_cache_writes_no_cache_folder(site: SiteFiles) -> None:
@@ -262,27 +377,27 @@ def test_records_sharing_authors_and_terms_are_each_checked(tmp_path: Path) -> N
     # Decoded authors and term lists are shared between records; a record whose
     # author is the string "abc" must not pass for one whose author is ["a", "b", "c"].
     site = feedlib.Site(url="https://example.com/", title="t")
-    time = ["2025-01-01T00:00:00+00:00"]
-    good = ["T", time, time, "s", ["x"], [], [["a", "b", "c"]], None, None, None, False, None, None, False]
+    at = ["2025-01-01T00:00:00+00:00"]
+    good = ["T", at, at, "s", ["x"], [], [["a", "b", "c"]], None, None, None, False, None, None, False]
     bad_author = [*good[:6], ["abc"], *good[7:]]
     bad_terms = [*good[:4], [1], *good[5:]]
-    records = {
-        key: ["d", "https://example.com/u", "https://example.com/u", post, None]
+    rendered = {
+        key: ["d", post, "<p>x</p>", "x"]
         for key, post in (("good", good), ("bad-author", bad_author), ("bad-terms", bad_terms))
     }
-    cache = PostCache(settings_fingerprint(site), records)
-    first = cache.post("good", "d", tmp_path / "good.md")
+    cache = PostCache(settings_fingerprint(site), rendered=rendered)
+    first = cache.rendered("good", "d", tmp_path / "good.md")
     assert first is not None
-    assert first.post.authors == (feedlib.Author("a", "b", "c"),)
-    assert first.post.categories == ("x",)
-    assert cache.post("bad-author", "d", tmp_path / "bad.md") is None
-    assert cache.post("bad-terms", "d", tmp_path / "bad.md") is None
-    second = cache.post("good", "d", tmp_path / "good.md")
-    assert second is not None
-    assert second.post == replace_path(first.post, second.post.path)
+    assert first[0].authors == (feedlib.Author("a", "b", "c"),)
+    assert first[0].categories == ("x",)
+    assert cache.rendered("bad-author", "d", tmp_path / "bad.md") is None
+    assert cache.rendered("bad-terms", "d", tmp_path / "bad.md") is None
+    second = cache.rendered("good", "d", tmp_path / "good.md")
+    assert second == first
 
 
-def replace_path(post: feedlib.Post, path: Path) -> feedlib.Post:
-    from dataclasses import replace
-
-    return replace(post, path=path)
+@given(st.datetimes(timezones=st.timezones()), st.datetimes(timezones=st.timezones()))
+def test_microseconds_order_instants_as_datetimes_do(first: datetime, second: datetime) -> None:
+    # The index sorts posts by this number instead of by their dates.
+    assert (microseconds(first) < microseconds(second)) == (first < second)
+    assert (microseconds(first) == microseconds(second)) == (first == second)

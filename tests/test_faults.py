@@ -24,6 +24,7 @@ from cron_helpers import (
     write_site,
 )
 
+from feedlib.cache import CACHE_FILES
 from feedlib.cli import main
 
 # The driver runs a normal `feedlib` command line, after arming one point of the
@@ -207,7 +208,8 @@ def test_real_sigkill_at_random_moments(
     new = _expected(site, tmp_path)
     # A cold cache half of the time, so the killed build spends long rendering.
     if seed % 2 == 0:
-        (site.cache / "posts.json").unlink()
+        for name in CACHE_FILES:
+            (site.cache / name).unlink()
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     process = subprocess.Popen(
         [sys.executable, "-m", "feedlib", "build", "-q", "--config", str(site.config)],
@@ -291,7 +293,7 @@ def test_full_disk_for_the_cache_only_warns(
     monkeypatch.setattr(sys.modules["feedlib.build"], "write_documents", lambda documents, out: [])
     assert _quiet_main("build", "-q", "--config", site.config) == 0
     err = capsys.readouterr().err
-    assert "posts.json: cannot write: No space left on device" in err
+    assert "index.json: cannot write: No space left on device" in err
     assert "the cache was not saved" in err
     assert temporaries(site.cache) == []
 

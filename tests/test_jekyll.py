@@ -192,4 +192,4 @@ def test_warm_build_from_cache_is_identical(jekyll_site: Path):
     (jekyll_site / "_site" / "feed.xml").unlink()
     assert run_main("build", "--jekyll", jekyll_site, "--now", NOW, "--quiet") == 0
     assert _atom(jekyll_site) == first
-    assert (jekyll_site / ".feedlib-cache" / "posts.json").is_file()
+    assert (jekyll_site / ".feedlib-cache" / "index.json").is_file()
