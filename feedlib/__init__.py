@@ -7,6 +7,8 @@
 >>> feedlib.write_feeds(site, entries, "public")                 # doctest: +SKIP
 """
 
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
 from .build import CheckReport, build, check, dry_run, render_site
 from .cache import PostCache
@@ -15,6 +17,7 @@ from .entries import build_entries, render_post, select_posts, to_entry
 from .errors import ConfigError, FeedlibError, LockTimeout, PostError, PostErrors, PublishError
 from .formats import FORMATS
 from .jekyll import JekyllFeed, JekyllSite, jekyll_post_files, load_jekyll_config
+from .liquid_settings import LiquidSettings
 from .lock import output_lock
 from .model import Author, Enclosure, Entry, Image, Post, Rendered, Site
 from .posts import PostFile, load_post, load_posts
@@ -29,9 +32,11 @@ from .publish import (
     write_documents,
     write_feeds,
 )
-from .templates import LiquidSettings, PostRenderer
 from .terms import TermFeedConfig
 from .websub import PingFailure, ping_hub
+
+if TYPE_CHECKING:
+    from .templates import PostRenderer
 
 __all__ = [
     "FORMATS",
@@ -86,3 +91,13 @@ __all__ = [
     "write_documents",
     "write_feeds",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # python-liquid is imported only when Liquid is used: importing it costs a build more than
+    # reading a thousand cached posts.
+    if name == "PostRenderer":
+        from .templates import PostRenderer
+
+        return PostRenderer
+    raise AttributeError(f"module 'feedlib' has no attribute {name!r}")

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from .cache import CACHE_FILES, PostCache
 from .config import Config
@@ -18,13 +19,16 @@ from .errors import ConfigError, PostError, PostErrors, PublishError
 from .formats import FORMATS
 from .formats.stylesheet import STYLESHEET_NAME, stylesheet_bytes
 from .incremental import LoadedPost, Progress, liquid_check, load_posts_cached, render_entries, select_loaded
+from .liquid_settings import liquid_fingerprint
 from .lock import DEFAULT_WAIT, output_lock
 from .model import Entry, Site
 from .posts import PostFile
 from .preview import FeedPreview, preview_documents
 from .publish import Document, Published, remove_stale_temporaries, render_documents, write_documents
-from .templates import PostRenderer, liquid_fingerprint
 from .terms import format_path, term_feeds
+
+if TYPE_CHECKING:
+    from .templates import PostRenderer
 
 __all__ = ["CheckReport", "build", "check", "dry_run", "render_site"]
 
@@ -139,6 +143,8 @@ def _liquid_renderer(config: Config, loaded: Sequence[LoadedPost]) -> PostRender
     """The Liquid renderer of ``config``'s posts, or ``None`` when Liquid is off."""
     if not config.liquid.enabled:
         return None
+    from .templates import PostRenderer  # python-liquid: only for sites that use it.
+
     return PostRenderer(config.site, config.liquid, {item.key: item.url for item in loaded})
 
 

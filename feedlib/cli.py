@@ -12,8 +12,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import NoReturn, TypeVar
 
-from tqdm import tqdm
-
 from ._version import __version__
 from .build import build, check, dry_run
 from .config import Config, load_config
@@ -201,6 +199,8 @@ def _warn(problem: PostError) -> None:
 def _progress_bar(items: Sequence[_T], label: str) -> Iterable[_T]:
     if len(items) < PROGRESS_MIN:
         return items
+    from tqdm import tqdm  # Only on a terminal, for a long step.
+
     return tqdm(items, desc=label, unit="post", file=sys.stderr, leave=False, dynamic_ncols=True)
 
 

@@ -19,10 +19,10 @@ from .dates import zone
 from .entries import DEFAULT_LIMIT
 from .errors import ConfigError
 from .formats import FORMATS
+from .liquid_settings import LiquidSettings
 from .model import CONTENT_MODES, DEFAULT_PERMALINK, Site
 from .posts import parse_authors
 from .render import check_renderer, markdown_renderer
-from .templates import LiquidSettings
 from .terms import DEFAULT_TERM_PATHS, TERM_KINDS, TermFeedConfig, check_term_path
 
 if TYPE_CHECKING:

@@ -16,15 +16,18 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import NamedTuple, Protocol, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, Protocol, TypeVar
 
 from .cache import RACY_MARGIN_NS, Indexed, PostCache, content_digest, file_signature, indexed, microseconds
 from .entries import newest_published, post_identity, render_post, to_entry
 from .errors import PostError, raise_or_report
+from .liquid_settings import uses_liquid
 from .model import Entry, Post, Rendered, Site
 from .parallel import map_ordered
 from .posts import PostFile, decode_post, parse_post, post_files
-from .templates import PostRenderer, uses_liquid
+
+if TYPE_CHECKING:
+    from .templates import PostRenderer
 
 __all__ = ["LoadedPost", "Progress", "liquid_check", "load_posts_cached", "render_entries", "select_loaded"]
 

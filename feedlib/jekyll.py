@@ -15,12 +15,10 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any
 
-import yaml
-
 from .config import DEFAULT_CACHE, Config, config_from_mapping
 from .errors import ConfigError
+from .liquid_settings import LiquidSettings
 from .posts import POST_SUFFIXES, PostFile
-from .templates import LiquidSettings
 from .terms import TERM_PLACEHOLDER
 
 __all__ = [
@@ -200,6 +198,8 @@ class _Reader:
             raise ConfigError(f"cannot read: {error.strerror or error}", path) from None
         except UnicodeDecodeError:
             raise ConfigError("not valid UTF-8", path) from None
+        import yaml  # Only for Jekyll sites; a build from the cache needs no YAML otherwise.
+
         try:
             data = yaml.safe_load(self.text)
         except yaml.MarkedYAMLError as error:

@@ -12,9 +12,10 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 __all__ = ["WORKERS_VARIABLE", "map_ordered", "worker_count"]
 
@@ -49,6 +50,8 @@ def map_ordered(function: Callable[[_In], _Out], items: Sequence[_In], *, minimu
         return map(function, items)
     # Chunks big enough to keep pickling overhead low, small enough to balance the cores.
     chunksize = max(1, min(256, len(items) // (workers * 8)))
+    from concurrent.futures import ProcessPoolExecutor  # Only when a pool pays: a slow import.
+
     pool = ProcessPoolExecutor(max_workers=workers)
     try:
         results = pool.map(function, items, chunksize=chunksize)
@@ -61,6 +64,8 @@ def map_ordered(function: Callable[[_In], _Out], items: Sequence[_In], *, minimu
 def _draining(
     pool: ProcessPoolExecutor, results: Iterator[_Out], function: Callable[[_In], _Out], items: Sequence[_In]
 ) -> Iterator[_Out]:
+    from concurrent.futures.process import BrokenProcessPool
+
     done = 0
     try:
         for result in results:

@@ -10,17 +10,13 @@ the clock: ``"now" | date`` is refused rather than put the build time in a feed.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from email.utils import format_datetime
-from importlib import metadata
 from pathlib import Path, PurePosixPath
-from types import MappingProxyType
 from typing import Any, TextIO
 from urllib.parse import quote, quote_plus, urlsplit
 
@@ -36,6 +32,7 @@ from liquid.undefined import is_undefined
 
 from .dates import parse_date, zone
 from .errors import PostError
+from .liquid_settings import LiquidSettings, json_value, liquid_fingerprint, read_includes, uses_liquid
 from .model import Post, Site
 from .posts import POST_SUFFIXES, decode_post, read_front_matter
 from .render import render_markdown
@@ -52,7 +49,6 @@ __all__ = [
 # Posts whose Liquid asks for another post's URL: their rendering changes when
 # that post moves, so it is never cached.
 _URL_TAGS = re.compile(r"\{%-?\s*(?:link|post_url)\b")
-_LIQUID = re.compile(r"\{[{%]")
 _INCLUDE_NAME = re.compile(r"^[\w/.\-()+~#@]+$")
 _INCLUDE_PARAM = re.compile(
     r"""([\w-]+)\s*=\s*(?:"([^"\\]*(?:\\.[^"\\]*)*)"|'([^'\\]*(?:\\.[^'\\]*)*)'|([\w.-]+))"""
@@ -63,68 +59,6 @@ _HIGHLIGHT_OPTION = re.compile(r"""^(linenos(?:=\w+)?|mark_lines="[\d ]*"|\w+=\S
 _EDGE_NEWLINES = re.compile(r"\A(?:\r?\n)+|(?:\r?\n)+\Z")
 _CLOCK_WORDS = ("now", "today")
 _INCLUDED_FROM = "_feedlib_included_from"
-
-
-@dataclass(frozen=True)
-class LiquidSettings:
-    """Whether posts are rendered as Liquid, with what ``site.*`` and which includes.
-
-    ``site`` is what ``{{ site.* }}`` reads (all of ``_config.yml`` for a
-    Jekyll site; the ``[site]`` table, ``data`` included, otherwise).
-    ``includes`` is the ``_includes`` folder, if any; ``root`` is the folder
-    ``{% link %}`` paths are relative to.
-    """
-
-    enabled: bool = False
-    site: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
-    includes: Path | None = None
-    root: Path | None = None
-
-
-def read_includes(folder: Path | None) -> dict[str, str]:
-    """Every file under ``folder`` by its ``/``-separated path; nothing outside it.
-
-    Symbolic links that lead out of the folder are left out.
-    """
-    if folder is None or not folder.is_dir():
-        return {}
-    base = folder.resolve()
-    found: dict[str, str] = {}
-    for path in sorted(folder.rglob("*")):
-        resolved = path.resolve()
-        if not path.is_file() or not resolved.is_relative_to(base):
-            continue
-        found[path.relative_to(folder).as_posix()] = decode_post(path, path.read_bytes())
-    return found
-
-
-def _json_default(value: object) -> object:
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    return str(value)
-
-
-def liquid_fingerprint(settings: LiquidSettings | None) -> str:
-    """A hash of everything besides a post that its Liquid can read: for the cache's fingerprint."""
-    if settings is None or not settings.enabled:
-        return ""
-    state = {
-        "python-liquid": metadata.version("python-liquid"),
-        "site": settings.site,
-        "includes": read_includes(settings.includes),
-        "root": str(settings.root),
-    }
-    text = json.dumps(state, sort_keys=True, default=_json_default)
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=20).hexdigest()
-
-
-def uses_liquid(post: Post, settings: LiquidSettings | None) -> bool:
-    """Whether ``post`` is rendered as Liquid: on for the site, not opted out, and any tag in it."""
-    if settings is None or not settings.enabled:
-        return False
-    if post.front_matter.get("render_with_liquid") is False:
-        return False
-    return _LIQUID.search(post.body) is not None
 
 
 # --- the environment -------------------------------------------------------------
@@ -416,7 +350,7 @@ def _slugify(value: object, mode: object = "default") -> str:
 
 
 def _jsonify(value: object) -> str:
-    return json.dumps(_plain(value), ensure_ascii=False, separators=(",", ":"), default=_json_default)
+    return json.dumps(_plain(value), ensure_ascii=False, separators=(",", ":"), default=json_value)
 
 
 def _plain(value: object) -> object:

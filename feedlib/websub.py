@@ -6,8 +6,6 @@ form most hubs accept: ``POST hub.mode=publish&hub.url=FEED_URL``.
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -32,6 +30,8 @@ class PingFailure:
 
 
 def _ping(hub: str, feed_url: str, timeout: float) -> None:
+    import urllib.request  # Only when pinging: a slow import every other build would pay for.
+
     data = urlencode({"hub.mode": "publish", "hub.url": feed_url}).encode("ascii")
     request = urllib.request.Request(
         hub,
@@ -54,6 +54,8 @@ def ping_hub(
     Never raises for a network or hub problem: each failed ping is returned,
     so a build that published its feeds stays a success.
     """
+    import urllib.error
+
     failures = []
     for url in feed_urls:
         try:
