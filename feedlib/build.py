@@ -70,9 +70,9 @@ def render_site(
     failed: list[PostError] = []
     while True:
         clashes: list[PostError] = []
-        left_out = {problem.path for problem in failed}
+        left_out = {str(problem.path) for problem in failed}
         visible = select_loaded(
-            (item for item in loaded if item.path not in left_out), now=now, on_error=clashes.append
+            (item for item in loaded if item.location not in left_out), now=now, on_error=clashes.append
         )
         if (problems or clashes) and not skip_invalid:
             raise PostErrors(problems + clashes)

@@ -28,6 +28,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import os
 import re
 import sys
 from collections.abc import Iterable, Mapping
@@ -87,14 +88,14 @@ def content_digest(raw: bytes) -> str:
     return hashlib.blake2b(raw, digest_size=20).hexdigest()
 
 
-def file_signature(path: Path, trusted_before: int | None = None) -> str | None:
+def file_signature(path: Path | str, trusted_before: int | None = None) -> str | None:
     """What identifies a file's bytes without reading them: inode, size, modification and change times.
 
     ``None`` when the file changed at or after ``trusted_before`` (nanoseconds
     since the epoch): it may change again within the same clock tick, so its
     signature cannot be trusted. Raises :class:`OSError`.
     """
-    stat = path.stat()
+    stat = os.stat(path)  # noqa: PTH116 (for a path as text, without making a Path)
     if trusted_before is not None and max(stat.st_mtime_ns, stat.st_ctime_ns) >= trusted_before:
         return None
     return f"{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}"
@@ -377,20 +378,22 @@ def indexed(post: Post, digest: str, url: str, ident: str) -> Indexed:
     return Indexed(digest, url, ident, microseconds(post.date), post.draft, post.categories, post.tags)
 
 
+def _terms(value: object) -> tuple[str, ...]:
+    return () if value == [] else _shared("terms", value)
+
+
 def _decode_indexed(record: list[Any]) -> Indexed:
+    # Every build decodes one of these per post file: checked inline, not call by call.
     _, digest, url, ident, when, draft, categories, tags = record
-    if type(when) is not int or type(draft) is not bool:
-        raise _Invalid("a time must be a whole number, draft true or false")
-    url = _text(url)
-    return Indexed(
-        _text(digest),
-        url,
-        url if ident is None else _text(ident),
-        when,
-        draft,
-        _shared("terms", categories),
-        _shared("terms", tags),
-    )
+    if (
+        type(digest) is not str
+        or type(url) is not str
+        or (ident is not None and type(ident) is not str)
+        or type(when) is not int
+        or type(draft) is not bool
+    ):
+        raise _Invalid("an index record of the wrong shape")
+    return Indexed(digest, url, ident or url, when, draft, _terms(categories), _terms(tags))
 
 
 def _file_records(path: Path, fingerprint: str) -> dict[str, Any] | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
@@ -48,14 +47,14 @@ def entry_id(post: Post, site: Site) -> str:
     return absolute_url(post.id, site)
 
 
-def _newest(items: Iterable[_T], when: Callable[[_T], Any], path: Callable[[_T], Path]) -> list[_T]:
-    by_path = sorted(items, key=lambda item: str(path(item)))
+def _newest(items: Iterable[_T], when: Callable[[_T], Any], path: Callable[[_T], str]) -> list[_T]:
+    by_path = sorted(items, key=path)
     return sorted(by_path, key=when, reverse=True)
 
 
 def newest_first(posts: Iterable[Post]) -> list[Post]:
     """Posts sorted newest first; posts of the same instant by source path."""
-    return _newest(posts, lambda post: post.date, lambda post: post.path)
+    return _newest(posts, lambda post: post.date, lambda post: str(post.path))
 
 
 def post_identity(post: Post, site: Site) -> tuple[str, str]:
@@ -72,13 +71,13 @@ def post_identity(post: Post, site: Site) -> tuple[str, str]:
 
 
 def _clashes(
-    items: Sequence[_T], path: Callable[[_T], Path], identify: Callable[[_T], tuple[str, str]]
+    items: Sequence[_T], path: Callable[[_T], str], identify: Callable[[_T], tuple[str, str]]
 ) -> list[PostError]:
     """An error for each item whose URL or id an earlier file (by path) has."""
-    seen_urls: dict[str, Path] = {}
-    seen_ids: dict[str, Path] = {}
+    seen_urls: dict[str, str] = {}
+    seen_ids: dict[str, str] = {}
     errors: list[PostError] = []
-    for item in sorted(items, key=lambda item: str(path(item))):
+    for item in sorted(items, key=path):
         try:
             url, ident = identify(item)
         except PostError as error:
@@ -98,7 +97,7 @@ def newest_published(
     *,
     hidden: Callable[[_T], bool],
     when: Callable[[_T], Any],
-    path: Callable[[_T], Path],
+    path: Callable[[_T], str],
     identify: Callable[[_T], tuple[str, str]],
     on_error: Callable[[PostError], None] | None = None,
 ) -> list[_T]:
@@ -112,7 +111,7 @@ def newest_published(
     visible = _newest((item for item in items if not hidden(item)), when, path)
     errors = _clashes(visible, path, identify)
     raise_or_report(errors, on_error)
-    dropped = {error.path for error in errors}
+    dropped = {str(error.path) for error in errors}
     return [item for item in visible if path(item) not in dropped]
 
 
@@ -140,7 +139,7 @@ def select_posts(
         posts,
         hidden=lambda post: post.draft or post.date > cutoff,
         when=lambda post: post.date,
-        path=lambda post: post.path,
+        path=lambda post: str(post.path),
         identify=lambda post: identify(post, site),
         on_error=on_error,
     )

@@ -24,12 +24,20 @@ from .errors import PostError, raise_or_report
 from .liquid_settings import uses_liquid
 from .model import Entry, Post, Rendered, Site
 from .parallel import map_ordered
-from .posts import PostFile, decode_post, parse_post, post_files
+from .posts import PostFile, decode_post, parse_post, post_file_locations
 
 if TYPE_CHECKING:
     from .templates import PostRenderer
 
-__all__ = ["LoadedPost", "Progress", "liquid_check", "load_posts_cached", "render_entries", "select_loaded"]
+__all__ = [
+    "LoadedPost",
+    "Progress",
+    "Source",
+    "liquid_check",
+    "load_posts_cached",
+    "render_entries",
+    "select_loaded",
+]
 
 _T = TypeVar("_T")
 _LIQUID_BYTES = re.compile(rb"\{[{%]")
@@ -48,6 +56,29 @@ class Progress(Protocol):
         ...
 
 
+class Source(NamedTuple):
+    """A post file to read, as :class:`~feedlib.posts.PostFile` says, with its path as text.
+
+    Text, because a build of a large archive handles every file's path but
+    needs a :class:`~pathlib.Path` only for the few posts it writes.
+    """
+
+    key: str
+    location: str
+    categories: tuple[str, ...] = ()
+    dateless: bool = False
+
+    @property
+    def path(self) -> Path:
+        """The file."""
+        return Path(self.location)
+
+    @classmethod
+    def of(cls, file: PostFile) -> Source:
+        """The source of ``file``."""
+        return cls(file.key, str(file.path), file.categories, file.dateless)
+
+
 class LoadedPost(NamedTuple):
     """A post file and its index record: what choosing the posts a feed shows needs.
 
@@ -55,7 +86,7 @@ class LoadedPost(NamedTuple):
     parsed it; otherwise it is read again if a feed shows it.
     """
 
-    file: PostFile
+    file: Source
     record: Indexed
     post: Post | None = None
 
@@ -63,6 +94,11 @@ class LoadedPost(NamedTuple):
     def key(self) -> str:
         """The file's key (its path relative to the posts folder)."""
         return self.file.key
+
+    @property
+    def location(self) -> str:
+        """The post file's path, as text."""
+        return self.file.location
 
     @property
     def path(self) -> Path:
@@ -111,19 +147,20 @@ class _Failed(NamedTuple):
     line: int | None
 
 
-def _read(path: Path) -> bytes:
+def _read(location: str) -> bytes:
     try:
-        return path.read_bytes()
+        with open(location, "rb") as file:  # noqa: PTH123 (a Path costs more than the read)
+            return file.read()
     except OSError as error:
-        raise PostError(path, f"cannot read: {error.strerror or error}") from None
+        raise PostError(location, f"cannot read: {error.strerror or error}") from None
 
 
-def _parse(file: PostFile, raw: bytes, site: Site) -> Post:
-    text = decode_post(file.path, raw)
-    return parse_post(file.path, text, site, categories=file.categories, dateless=file.dateless)
+def _parse(file: Source, raw: bytes, site: Site) -> Post:
+    path = file.path
+    return parse_post(path, decode_post(path, raw), site, categories=file.categories, dateless=file.dateless)
 
 
-def _examine(site: Site, keep: bool, task: tuple[PostFile, str | None]) -> _Same | _Parsed | _Failed:
+def _examine(site: Site, keep: bool, task: tuple[Source, str | None]) -> _Same | _Parsed | _Failed:
     """Read and hash one file; parse it unless its hash is the one expected.
 
     Runs in a worker process when many files need a look (a cold build), so it
@@ -131,11 +168,11 @@ def _examine(site: Site, keep: bool, task: tuple[PostFile, str | None]) -> _Same
     """
     file, expected = task
     try:
-        raw = _read(file.path)
+        raw = _read(file.location)
         digest = content_digest(raw)
         if digest == expected:
             return _Same(digest)
-        _log.debug("cache miss: %s", file.path)
+        _log.debug("cache miss: %s", file.location)
         post = _parse(file, raw, site)
         url, ident = post_identity(post, site)
     except PostError as error:
@@ -144,7 +181,7 @@ def _examine(site: Site, keep: bool, task: tuple[PostFile, str | None]) -> _Same
 
 
 def _settle(
-    file: PostFile, signature: str | None, found: _Same | _Parsed | _Failed, site: Site, cache: PostCache
+    file: Source, signature: str | None, found: _Same | _Parsed | _Failed, site: Site, cache: PostCache
 ) -> LoadedPost | PostError:
     """What a look at ``file`` means: a post (recorded in the cache) or an error."""
     if isinstance(found, _Failed):
@@ -153,7 +190,7 @@ def _settle(
         record = cache.known(file.key, found.digest)
         if record is None:  # The cached record could not be decoded: read the post afresh.
             return _settle(file, signature, _examine(site, True, (file, None)), site, cache)
-        _log.debug("cache hit: %s", file.path)
+        _log.debug("cache hit: %s", file.location)
         cache.put(file.key, signature, record)
         return LoadedPost(file, record)
     cache.put(file.key, signature, found.record)
@@ -174,20 +211,23 @@ def load_posts_cached(
     files that are gone are dropped from the cache. When many files need
     reading (a cold build), they are read, hashed and parsed in a process pool.
     """
-    if files is None:
-        files = [PostFile(key, path) for key, path in post_files(folder)]
+    sources = (
+        [Source(key, location) for key, location in post_file_locations(folder)]
+        if files is None
+        else [Source.of(file) for file in files]
+    )
     trusted_before = time.time_ns() - RACY_MARGIN_NS
     results: list[LoadedPost | PostError | None] = []
-    pending: list[tuple[int, PostFile, str | None]] = []
-    for file in files:
+    pending: list[tuple[int, Source, str | None]] = []
+    for file in sources:
         try:
-            signature = file_signature(file.path, trusted_before)
+            signature = file_signature(file.location, trusted_before)
         except OSError as error:
-            results.append(PostError(file.path, f"cannot read: {error.strerror or error}"))
+            results.append(PostError(file.location, f"cannot read: {error.strerror or error}"))
             continue
         record = cache.signed(file.key, signature) if signature is not None else None
         if record is not None:
-            _log.debug("cache hit: %s", file.path)
+            _log.debug("cache hit: %s", file.location)
             results.append(LoadedPost(file, record))
         else:
             pending.append((len(results), file, signature))
@@ -198,7 +238,7 @@ def load_posts_cached(
     looks = map_ordered(partial(_examine, site, keep), tasks, minimum=PARALLEL_PARSE_MIN)
     for (index, file, signature), found in zip(pending, looks, strict=True):
         results[index] = _settle(file, signature, found, site, cache)
-    cache.retain(file.key for file in files)
+    cache.retain(file.key for file in sources)
     loaded = [result for result in results if isinstance(result, LoadedPost)]
     errors = [result for result in results if isinstance(result, PostError)]
     for invalid in errors:
@@ -222,7 +262,7 @@ def select_loaded(
         loaded,
         hidden=lambda item: item.record.draft or item.record.when > cutoff,
         when=lambda item: item.record.when,
-        path=lambda item: item.file.path,
+        path=lambda item: item.file.location,
         identify=lambda item: (item.record.url, item.record.id),
         on_error=on_error,
     )
@@ -232,11 +272,11 @@ def _whole(item: LoadedPost, site: Site) -> tuple[Post, str]:
     """The whole post (body and front matter), and the hash of the bytes it was read from."""
     if item.post is not None:
         return item.post, item.digest
-    raw = _read(item.path)
+    raw = _read(item.location)
     digest = content_digest(raw)
     if digest != item.digest:
         # Edited since it was looked at a moment ago: use what it says now.
-        _log.debug("changed while building: %s", item.path)
+        _log.debug("changed while building: %s", item.location)
     return _parse(item.file, raw, site), digest
 
 
@@ -303,7 +343,7 @@ def _renderings(
 
 def liquid_check(item: LoadedPost, site: Site, liquid: PostRenderer) -> None:
     """Render the Liquid of ``item`` (not its Markdown); :class:`PostError` if it cannot be."""
-    if item.post is None and not _LIQUID_BYTES.search(_read(item.path)):
+    if item.post is None and not _LIQUID_BYTES.search(_read(item.location)):
         return  # No Liquid in it: not worth parsing again.
     post, _ = _whole(item, site)
     if uses_liquid(post, liquid.settings):

@@ -37,6 +37,7 @@ __all__ = [
     "parse_authors",
     "parse_post",
     "post_body",
+    "post_file_locations",
     "post_files",
     "read_front_matter",
 ]
@@ -552,20 +553,30 @@ def post_files(folder: Path | str) -> list[tuple[str, Path]]:
     Names starting with ``.`` or ``_`` (files or folders) are skipped, and so
     are symbolic links to folders.
     """
+    return [(key, Path(location)) for key, location in post_file_locations(folder)]
+
+
+def post_file_locations(folder: Path | str) -> list[tuple[str, str]]:
+    """:func:`post_files`, with each path as text.
+
+    A warm build of a large archive handles every file name but builds a
+    :class:`~pathlib.Path` only for the few posts it writes: making one costs
+    more than looking at the file.
+    """
     root = Path(folder)
     if not root.is_dir():
         raise ConfigError("posts folder not found", root)
-    found: list[tuple[tuple[str, ...], Path]] = []
-    _scan(root, (), found)
+    found: list[tuple[tuple[str, ...], str]] = []
+    _scan(str(root), (), found)
     found.sort(key=lambda item: item[0])
-    return [("/".join(parts), path) for parts, path in found]
+    return [("/".join(parts), location) for parts, location in found]
 
 
-def _scan(folder: Path, parts: tuple[str, ...], found: list[tuple[tuple[str, ...], Path]]) -> None:
+def _scan(folder: str, parts: tuple[str, ...], found: list[tuple[tuple[str, ...], str]]) -> None:
     """Add the post files under ``folder`` to ``found``.
 
     os.scandir rather than rglob or os.walk: a warm build of a large archive
-    is bound by listing, reading and hashing files, and directory entries
+    is bound by listing and looking at files, and directory entries
     tell files from folders without a stat call each. Unreadable folders are
     skipped, as os.walk skips them.
     """
@@ -579,10 +590,11 @@ def _scan(folder: Path, parts: tuple[str, ...], found: list[tuple[tuple[str, ...
         if name.startswith(_HIDDEN):
             continue
         if entry.is_dir(follow_symlinks=False):
-            _scan(folder / name, (*parts, name), found)
-        elif os.path.splitext(name)[1].lower() in POST_SUFFIXES and entry.is_file():  # noqa: PTH122
-            # A symbolic link to a folder is neither (is_file follows links, as Path.is_file does).
-            found.append(((*parts, name), folder / name))
+            _scan(entry.path, (*parts, name), found)
+        elif name.lower().endswith(POST_SUFFIXES) and entry.is_file():
+            # The name's extension (it does not start with a dot). A symbolic link
+            # to a folder is neither (is_file follows links, as Path.is_file does).
+            found.append(((*parts, name), entry.path))
 
 
 def find_post_files(folder: Path | str) -> Iterator[Path]:

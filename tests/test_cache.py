@@ -201,14 +201,13 @@ class Reads:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.paths: list[str] = []
-        original = Path.read_bytes
+        original = feedlib.incremental._read
 
-        def read_bytes(path: Path) -> bytes:
-            if path.suffix == ".md":
-                self.paths.append(path.name)
-            return original(path)
+        def read(location: str) -> bytes:
+            self.paths.append(Path(location).name)
+            return original(location)
 
-        monkeypatch.setattr(Path, "read_bytes", read_bytes)
+        monkeypatch.setattr(feedlib.incremental, "_read", read)
 
 
 @pytest.mark.usefixtures("signed_at_once")
