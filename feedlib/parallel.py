@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
@@ -23,6 +25,7 @@ __all__ = ["WORKERS_VARIABLE", "map_ordered", "worker_count"]
 WORKERS_VARIABLE = "FEEDLIB_WORKERS"
 
 _log = logging.getLogger(__name__)
+_PARENT_CHECK_SECONDS = 0.5
 _In = TypeVar("_In")
 _Out = TypeVar("_Out")
 
@@ -52,13 +55,29 @@ def map_ordered(function: Callable[[_In], _Out], items: Sequence[_In], *, minimu
     chunksize = max(1, min(256, len(items) // (workers * 8)))
     from concurrent.futures import ProcessPoolExecutor  # Only when a pool pays: a slow import.
 
-    pool = ProcessPoolExecutor(max_workers=workers)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_exit_with, initargs=(os.getpid(),))
     try:
         results = pool.map(function, items, chunksize=chunksize)
     except BaseException:
         pool.shutdown(cancel_futures=True)
         raise
     return _draining(pool, results, function, items)
+
+
+def _exit_with(parent: int) -> None:
+    """In a worker: end when ``parent`` does.
+
+    A build killed outright (SIGKILL, out of memory) cannot stop its pool, and
+    a worker waiting for work would wait for ever: a cron job would leave
+    one behind each time.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="feedlib-parent-watch", daemon=True).start()
 
 
 def _draining(

@@ -220,9 +220,30 @@ def test_real_sigkill_at_random_moments(
     time.sleep(random.Random(seed).uniform(0.1, 1.0))
     process.kill()
     process.wait(timeout=60)
+    _assert_no_process_left(str(site.config))
     _assert_old_or_new(site.out, old, new)
     _assert_recovers(site, new)
     capsys.readouterr()
+
+
+def _assert_no_process_left(argument: str) -> None:
+    """No process (a pool's worker, say) of the killed build outlives it by more than a few seconds."""
+
+    def left() -> list[str]:
+        found = []
+        for folder in Path("/proc").iterdir():
+            try:
+                command = (folder / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if argument.encode() in command:
+                found.append(folder.name)
+        return found
+
+    deadline = time.monotonic() + 10
+    while left() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert left() == []
 
 
 def _failing_writes(monkeypatch: pytest.MonkeyPatch, fail_from: int) -> None:
