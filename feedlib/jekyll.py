@@ -15,8 +15,6 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any
 
-import yaml
-
 from .config import DEFAULT_CACHE, Config, config_from_mapping
 from .errors import ConfigError
 from .posts import POST_SUFFIXES, PostFile
@@ -200,6 +198,10 @@ class _Reader:
             raise ConfigError(f"cannot read: {error.strerror or error}", path) from None
         except UnicodeDecodeError:
             raise ConfigError("not valid UTF-8", path) from None
+        # PyYAML is imported here: this module is imported with feedlib, by
+        # builds that read no Jekyll site.
+        import yaml
+
         try:
             data = yaml.safe_load(self.text)
         except yaml.MarkedYAMLError as error:
