@@ -179,6 +179,7 @@ def _xml_safe(value: Any) -> Any:
     """``value`` with XML-illegal characters dropped from every string in it.
 
     The file's text has none, but YAML escapes in double-quoted strings make them.
+    Only called when :func:`_may_hold_xml_illegal` says it could change anything.
     """
     if isinstance(value, str):
         return strip_xml_illegal(value)
@@ -187,6 +188,27 @@ def _xml_safe(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {_xml_safe(key): _xml_safe(item) for key, item in value.items()}
     return value
+
+
+def _may_hold_xml_illegal(fm_text: str) -> bool:
+    """Whether :func:`_xml_safe` could change what ``fm_text`` parses to; false for most posts.
+
+    Why this is enough: ``fm_text`` is cut from the output of
+    :func:`decode_post`, which has no XML-illegal character. Every string
+    that YAML, TOML or JSON reads from it is made of characters copied from
+    the text, of spaces and line feeds (YAML's line folding), and of
+    characters written as escapes; and every escape, in YAML's
+    double-quoted strings, TOML's basic strings and JSON's strings, starts
+    with a backslash. Without one, no string can hold an illegal character,
+    and ``_xml_safe`` returns an equal copy of the data.
+
+    A copy differs from the data only where YAML shares an object through an
+    alias (``*name``): the copy shares nothing, and a list that contains
+    itself makes ``_xml_safe`` fail with RecursionError. Text with a ``*``
+    is copied as before, so neither changes. (tests/test_properties.py checks
+    this on generated front matter.)
+    """
+    return "\\" in fm_text or "*" in fm_text
 
 
 def _bad_value(fm_text: str) -> tuple[int, str] | None:
@@ -307,9 +329,14 @@ def _split(path: Path, text: str) -> tuple[_FrontMatter, str]:
         data = _load_other(path, text, fm_text, first_line)
         if not isinstance(data, Mapping):
             raise PostError(path, f"front matter must be a table of keys, not a {_kind(data)}", first_line)
-        return _FrontMatter(path, _xml_safe(data), fm_text, first_line), body
+        if _may_hold_xml_illegal(fm_text):
+            data = _xml_safe(data)
+        return _FrontMatter(path, data, fm_text, first_line), body
     data = _load_yaml(path, fm_text, first_line)
-    data = _xml_safe(data) if data is not None else {}
+    if data is None:
+        data = {}
+    elif _may_hold_xml_illegal(fm_text):
+        data = _xml_safe(data)
     if not isinstance(data, Mapping):
         raise PostError(
             path, f"front matter must be a mapping of keys to values, not a {_kind(data)}", first_line
