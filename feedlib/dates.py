@@ -7,8 +7,6 @@ import re
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dateutil import parser as dateparser
-
 __all__ = ["date_from_filename", "parse_date", "zone"]
 
 # Two fixed, different defaults: a string that leaves a field out would take it
@@ -102,6 +100,10 @@ def _parse_string(text: str) -> datetime:
     common = _common_form(text)
     if common is not None:
         return common
+    # Imported here: dateutil takes longer to import than most builds spend
+    # on dates, and only unusual forms need it.
+    from dateutil import parser as dateparser
+
     try:
         first, second = (dateparser.parse(text, default=d, tzinfos=_zone_of) for d in _DEFAULTS)
     except _UnknownZone as error:

@@ -14,16 +14,16 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-import yaml
-from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
 
 from .dates import date_from_filename, parse_date, zone
 from .errors import ConfigError, PostError, raise_or_report
 from .model import Author, Enclosure, Image, Post, Site
 from .text import collapse_whitespace, scalar_text, strip_xml_illegal
+
+if TYPE_CHECKING:
+    from ._handlers import JSONObjectHandler, TOMLHandler
 
 __all__ = [
     "POST_SUFFIXES",
@@ -49,38 +49,12 @@ _BOM = b"\xef\xbb\xbf"
 _HIDDEN = (".", "_")
 
 
-class TOMLHandler(BaseHandler):
-    """Hugo's TOML front matter between ``+++`` lines, read with the standard ``tomllib``.
-
-    python-frontmatter's own TOML handler needs the third-party ``toml`` package.
-    """
-
-    FM_BOUNDARY = re.compile(r"^\+{3}\s*$", re.MULTILINE)
-    START_DELIMITER = END_DELIMITER = "+++"
-
-    def load(self, fm: str, **kwargs: object) -> Any:
-        """Parse TOML front matter; raises :class:`tomllib.TOMLDecodeError`."""
-        return tomllib.loads(fm)
-
-
-class JSONObjectHandler(JSONHandler):
-    """Hugo's JSON front matter: one object at the top of the file, then the body.
-
-    The object ends where the JSON ends (found by the decoder), not at the
-    first line holding ``}``: a one-line object works, and so does a ``}`` in a string.
-    """
-
-    FM_BOUNDARY = re.compile(r"^\{")
-
-    def split(self, text: str) -> tuple[str, str]:
-        """The object's text and the body; raises :class:`json.JSONDecodeError`."""
-        _, end = json.JSONDecoder().raw_decode(text)
-        return text[:end], text[end:]
-
-
-_HANDLER = YAMLHandler()
-_TOML = TOMLHandler()
-_JSON = JSONObjectHandler()
+# The fences python-frontmatter's YAMLHandler and this package's TOMLHandler
+# and JSONObjectHandler detect (see feedlib._handlers), matched here without
+# importing python-frontmatter.
+_YAML_FENCE = re.compile(r"^-{3,}\s*$", re.MULTILINE)
+_TOML_FENCE = re.compile(r"^\+{3}\s*$", re.MULTILINE)
+_JSON_START = re.compile(r"^\{")
 _TOML_END = re.compile(r"\s*\(at end of document\)")
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)")
 # The addr-spec feed validators accept (ASCII, dotted domain).
@@ -100,6 +74,20 @@ _CONSTRUCTOR_ERRORS = (ValueError, OverflowError, TypeError, AttributeError, Key
 
 
 Scalar = str | int | float | bool | date | datetime
+
+
+def __getattr__(name: str) -> object:
+    """``TOMLHandler`` and ``JSONObjectHandler``, from :mod:`feedlib._handlers` on first use.
+
+    They subclass python-frontmatter's handlers, and python-frontmatter
+    imports PyYAML: importing them here, up front, would make every build pay
+    for both even when no post is parsed.
+    """
+    if name in ("TOMLHandler", "JSONObjectHandler"):
+        from . import _handlers
+
+        return getattr(_handlers, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class _FrontMatter:
@@ -192,6 +180,7 @@ def _xml_safe(value: Any) -> Any:
     """``value`` with XML-illegal characters dropped from every string in it.
 
     The file's text has none, but YAML escapes in double-quoted strings make them.
+    Only called when :func:`_may_hold_xml_illegal` says it could change anything.
     """
     if isinstance(value, str):
         return strip_xml_illegal(value)
@@ -202,8 +191,31 @@ def _xml_safe(value: Any) -> Any:
     return value
 
 
+def _may_hold_xml_illegal(fm_text: str) -> bool:
+    """Whether :func:`_xml_safe` could change what ``fm_text`` parses to; false for most posts.
+
+    Why this is enough: ``fm_text`` is cut from the output of
+    :func:`decode_post`, which has no XML-illegal character. Every string
+    that YAML, TOML or JSON reads from it is made of characters copied from
+    the text, of spaces and line feeds (YAML's line folding), and of
+    characters written as escapes; and every escape, in YAML's
+    double-quoted strings, TOML's basic strings and JSON's strings, starts
+    with a backslash. Without one, no string can hold an illegal character,
+    and ``_xml_safe`` returns an equal copy of the data.
+
+    A copy differs from the data only where YAML shares an object through an
+    alias (``*name``): the copy shares nothing, and a list that contains
+    itself makes ``_xml_safe`` fail with RecursionError. Text with a ``*``
+    is copied as before, so neither changes. (tests/test_properties.py checks
+    this on generated front matter.)
+    """
+    return "\\" in fm_text or "*" in fm_text
+
+
 def _bad_value(fm_text: str) -> tuple[int, str] | None:
     """The 0-based line and key of the first value PyYAML's constructors fail on."""
+    import yaml
+
     for number, line in enumerate(fm_text.split("\n")):
         key, colon, value = line.partition(":")
         if not colon or not value.strip():
@@ -217,16 +229,15 @@ def _bad_value(fm_text: str) -> tuple[int, str] | None:
     return None
 
 
-def _handler(text: str) -> BaseHandler | None:
-    for handler in (_HANDLER, _TOML, _JSON):
-        if handler.detect(text):
-            return handler
-    return None
+def _split_json(text: str) -> tuple[str, str]:
+    """The JSON object at the start of ``text``, and the rest; raises :class:`json.JSONDecodeError`."""
+    _, end = json.JSONDecoder().raw_decode(text)
+    return text[:end], text[end:]
 
 
 def _json_fences(path: Path, text: str) -> tuple[str, int, str]:
     try:
-        fm_text, body = _JSON.split(text)
+        fm_text, body = _split_json(text)
     except json.JSONDecodeError as error:
         raise PostError(path, f"invalid JSON front matter: {error.msg}", error.lineno) from None
     return fm_text, 1, body.lstrip("\n")
@@ -237,28 +248,25 @@ def _fences(path: Path, text: str) -> tuple[str, int, str]:
 
     JSON front matter is one object at the top; the JSON decoder finds its end.
     """
-    handler = _handler(text)
-    if handler is None:
+    if _YAML_FENCE.match(text):
+        fence, delimiter = _YAML_FENCE, "---"
+    elif _TOML_FENCE.match(text):
+        fence, delimiter = _TOML_FENCE, "+++"
+    elif _JSON_START.match(text):
+        return _json_fences(path, text)
+    else:
         raise PostError(
             path,
             "no front matter: a post starts with a '---' line, then YAML, then '---' "
             "(or TOML between '+++' lines, or a JSON object)",
             1,
         )
-    if handler is _JSON:
-        return _json_fences(path, text)
-    assert handler.FM_BOUNDARY is not None
-    opening, closing = None, None
-    for match in handler.FM_BOUNDARY.finditer(text):
-        if opening is None:
-            opening = match
-        else:
-            closing = match
-            break
+    opening = fence.match(text)
     assert opening is not None
+    # The next match after the opening fence, as finditer would find it.
+    closing = fence.search(text, opening.end())
     if closing is None:
-        fence = handler.START_DELIMITER
-        raise PostError(path, f"front matter is not closed: add a '{fence}' line after it", 1)
+        raise PostError(path, f"front matter is not closed: add a '{delimiter}' line after it", 1)
     fm_text = text[opening.end() : closing.start()]
     first_line = text.count("\n", 0, opening.end()) + 1
     return fm_text, first_line, text[closing.end() :].lstrip("\n")
@@ -283,7 +291,7 @@ def _load_other(path: Path, text: str, fm_text: str, first_line: int) -> Any:
         # _fences has decoded it once already: it is valid JSON.
         return json.loads(fm_text)
     try:
-        return _TOML.load(fm_text)
+        return tomllib.loads(fm_text)
     except tomllib.TOMLDecodeError as error:
         match = _TOML_POSITION.search(str(error))
         # "(at end of document)": the last line of the front matter.
@@ -293,15 +301,16 @@ def _load_other(path: Path, text: str, fm_text: str, first_line: int) -> Any:
         raise PostError(path, f"invalid TOML front matter: {problem}", line) from None
 
 
-def _split(path: Path, text: str) -> tuple[_FrontMatter, str]:
-    fm_text, first_line, body = _fences(path, text)
-    if not _HANDLER.detect(text):
-        data = _load_other(path, text, fm_text, first_line)
-        if not isinstance(data, Mapping):
-            raise PostError(path, f"front matter must be a table of keys, not a {_kind(data)}", first_line)
-        return _FrontMatter(path, _xml_safe(data), fm_text, first_line), body
+def _load_yaml(path: Path, fm_text: str, first_line: int) -> Any:
+    """YAML front matter, read as python-frontmatter's YAMLHandler reads it (libyaml's safe loader if built).
+
+    PyYAML is imported here, on first use: a build that takes every post
+    from its cache never needs it.
+    """
+    import yaml
+
     try:
-        data = _HANDLER.load(fm_text)
+        return yaml.load(fm_text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = first_line + mark.line if mark is not None else None
@@ -313,7 +322,22 @@ def _split(path: Path, text: str) -> tuple[_FrontMatter, str]:
             raise PostError(path, f"cannot read a front-matter value: {error!s}", first_line) from None
         number, key = found
         raise PostError(path, f"{key}: cannot read its value: {error!s}", first_line + number) from None
-    data = _xml_safe(data) if data is not None else {}
+
+
+def _split(path: Path, text: str) -> tuple[_FrontMatter, str]:
+    fm_text, first_line, body = _fences(path, text)
+    if not _YAML_FENCE.match(text):
+        data = _load_other(path, text, fm_text, first_line)
+        if not isinstance(data, Mapping):
+            raise PostError(path, f"front matter must be a table of keys, not a {_kind(data)}", first_line)
+        if _may_hold_xml_illegal(fm_text):
+            data = _xml_safe(data)
+        return _FrontMatter(path, data, fm_text, first_line), body
+    data = _load_yaml(path, fm_text, first_line)
+    if data is None:
+        data = {}
+    elif _may_hold_xml_illegal(fm_text):
+        data = _xml_safe(data)
     if not isinstance(data, Mapping):
         raise PostError(
             path, f"front matter must be a mapping of keys to values, not a {_kind(data)}", first_line

@@ -64,6 +64,18 @@ def test_post_body_cuts_every_kind_of_front_matter_like_parse_post(name: str, si
     assert post_body(path, text) == parse_post(path, text, site).body
 
 
+def test_python_frontmatter_handlers_are_still_importable_from_posts():
+    # They live in a module of their own (python-frontmatter imports PyYAML);
+    # feedlib.posts hands them out on first use.
+    from feedlib.posts import JSONObjectHandler, TOMLHandler
+
+    toml, json = TOMLHandler(), JSONObjectHandler()
+    assert toml.detect('+++\ntitle = "t"\n+++\nBody.\n')
+    assert toml.load('title = "t"') == {"title": "t"}
+    assert json.detect('{"title": "}"} Body.')
+    assert json.split('{"title": "}"} Body.') == ('{"title": "}"}', " Body.")
+
+
 @pytest.mark.parametrize(
     ("text", "line", "message"),
     [

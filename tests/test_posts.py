@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import tomllib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -557,6 +559,14 @@ def test_unreadable_file_is_a_post_error(posts_dir: Path, site: Site, monkeypatc
         load_post(path, site)
     assert str(caught.value).startswith(str(path))
     assert "Permission denied" in str(caught.value)
+
+
+def test_a_build_that_parses_nothing_imports_neither_pyyaml_nor_python_frontmatter():
+    # A build whose posts all come from its cache never reads front matter,
+    # so it should not pay for importing what reads it.
+    code = "import sys, feedlib.build; print(sorted({'yaml', 'frontmatter'} & set(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
 
 
 # -- known bugs ----------------------------------------------------------------------------------

@@ -7,18 +7,21 @@ conftest.py) and bounded (150 examples per property).
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 from helpers import atom_text, check_feed, check_json_feed, front_matter_text
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from feedlib import FeedlibError, Post, PostError, Site, load_post, render_feed, to_entry
+from feedlib import FeedlibError, Post, PostError, Site, load_post, posts, render_feed, to_entry
 from feedlib.dates import parse_date
 from feedlib.text import collapse_whitespace, strip_xml_illegal, truncate
 from feedlib.urls import post_url, slugify
@@ -312,6 +315,73 @@ def test_datetime_with_a_seconds_offset(post_path: Path):
     assert moment.utcoffset() == timedelta(minutes=19, seconds=32)
     post_path.write_text(front_matter_text({"title": "t", "date": moment}) + "\nbody\n", encoding="utf-8")
     pipeline(post_path, SITES[0])
+
+
+# -- front matter without escapes needs no cleaning ---------------------------------------------
+
+# Pieces of YAML a front matter might hold: structure, escapes, aliases, and
+# characters XML forbids (decode_post drops those written in the file).
+YAML_PIECES = [
+    "title", "a", "日本", " ", "\n", "\n  ", ": ", ":", "- ", "[", "]", "{", "}", ", ", "#", "? ",
+    '"', "'", "\\", "\\x01", "\\u0085", "\\N", "\\e", "\\0", "\\ud800", "\\\n", "\\t",
+    "&a ", "*a", "<<: ", "!!str ", "!!binary ", "|\n  ", ">\n  ", "%", "@", "~", "true", "1.5",
+    "2025-01-01", "\x01", "\x0b", "\x7f", "\x85", "\ufffe", "\u2028", "\t", "\r\n", "\r",
+]  # fmt: skip
+yaml_texts = st.one_of(
+    st.lists(st.sampled_from(YAML_PIECES), max_size=30).map("".join),
+    st.builds(
+        yaml.safe_dump,
+        junk,
+        default_style=st.sampled_from([None, '"', "'", "|", ">"]),
+        allow_unicode=st.booleans(),
+        width=st.integers(min_value=10, max_value=80),
+    ),
+)
+TOML_PIECES = ["a", "日本", " ", "\\", "\\u0001", "\\b", "\\f", "\\t", "\\u00e9", "\x01", "\x85", "'"]
+toml_texts = st.lists(st.sampled_from(TOML_PIECES), max_size=12).map(
+    lambda pieces: f"title = \"{''.join(pieces)}\"\nraw = '{''.join(pieces)}'\n"
+)
+json_texts = st.builds(
+    json.dumps, st.dictionaries(st.text(max_size=8), junk), ensure_ascii=st.booleans(), default=st.just(str)
+)
+
+
+def check_no_escape_means_nothing_to_clean(path: Path, raw_text: str) -> None:
+    """Whatever ``raw_text`` parses to, _xml_safe changes nothing unless _may_hold_xml_illegal says so."""
+    path.write_text(raw_text, encoding="utf-8", errors="surrogatepass")
+    text = posts.decode_post(path, path.read_bytes())
+    try:
+        fm_text, first_line, _ = posts._fences(path, text)
+        if posts._YAML_FENCE.match(text):
+            data = posts._load_yaml(path, fm_text, first_line)
+        else:
+            data = posts._load_other(path, text, fm_text, first_line)
+    except PostError:
+        return
+    try:
+        cleaned = posts._xml_safe(data)
+    except RecursionError:  # a list that contains itself (through an alias)
+        assert posts._may_hold_xml_illegal(fm_text)
+        return
+    if not posts._may_hold_xml_illegal(fm_text):
+        assert cleaned == data
+    if isinstance(data, Mapping):
+        assert posts.read_front_matter(path, text) == cleaned
+
+
+@given(fm=yaml_texts)
+@example(fm='title: "a\\x01b"\ntags: [x, "\\u0085"]\n')
+@example(fm="x: &a [*a]\n")
+@example(fm="base: &b {k: [1]}\nother:\n  <<: *b\n")
+def test_yaml_without_a_backslash_needs_no_cleaning(post_path: Path, fm: str):
+    check_no_escape_means_nothing_to_clean(post_path, "---\n" + fm + "\n---\nBody.\n")
+
+
+@given(fm=st.one_of(toml_texts.map("+++\n{}+++\n".format), json_texts))
+@example(fm='+++\ntitle = "a\\u0001b"\n+++\n')
+@example(fm='{"title": "a\\u0007b"}')
+def test_toml_and_json_without_a_backslash_need_no_cleaning(post_path: Path, fm: str):
+    check_no_escape_means_nothing_to_clean(post_path, fm + "\nBody.\n")
 
 
 # -- smaller properties --------------------------------------------------------------------------
