@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
@@ -45,6 +46,21 @@ RENDERERS = ("markdown", "commonmark")
 _BUILT_IN_EXTENSIONS = frozenset({(), ("extra",)})
 _SANITIZE_SCHEMES = {"http", "https", "mailto"}
 _SRCSET_URL = re.compile(r"[\s,]*(\S*)")
+
+# Markdown without markup: ASCII letters, digits and spaces, the ASCII
+# punctuation that neither Python-Markdown (bare or with "extra") nor
+# CommonMark gives a meaning inside a line, and non-ASCII text (see below).
+# So no newline or tab (no second line or block), no "&" or "<" (no entity,
+# no HTML), no "*", "_", "`", "[", "\\", "|", "~", "{", "#", ">", "+" or "=".
+_PLAIN = re.compile(r"[A-Za-z0-9 .,;:?!'\"()/%@\x80-\U0010ffff-]*")
+# Line starts that mean something even so: an indented code block, a list item
+# or rule ("-", "1. ", "1) "; Python-Markdown's \d is any Unicode digit) and a
+# definition (":"), each after up to three spaces.
+_BLOCK_START = re.compile(r" {4}| *(?:[-:]|\d+[.)](?: |\Z))")
+# Non-ASCII letters, marks, numbers, punctuation and symbols are text to both
+# renderers; separators, controls, format characters and unassigned code
+# points are left to them.
+_PLAIN_CATEGORIES = frozenset("LMNPS")
 
 
 @functools.cache
@@ -243,6 +259,34 @@ def _text_of(element: HtmlElement) -> str:
     return collapse_whitespace(strip_xml_illegal(element.text_content()))
 
 
+def _plain_char(char: str) -> bool:
+    return char.isascii() or unicodedata.category(char)[0] in _PLAIN_CATEGORIES
+
+
+def _plain_text(source: str) -> str | None:
+    """The summary text of the Markdown ``source`` when it has no markup at all, else ``None``.
+
+    For such a source ``html_to_text(render_markdown(source))`` is ``source``
+    with its spaces collapsed, with either renderer and with Python-Markdown's
+    built-in extension sets: this gives it without a Markdown run.
+    """
+    if not _PLAIN.fullmatch(source) or _BLOCK_START.match(source):
+        return None
+    if not source.isascii() and not all(map(_plain_char, source)):
+        return None
+    # No character of a plain source is one XML forbids.
+    return collapse_whitespace(source)
+
+
+def _markdown_text(source: str, extensions: Sequence[str], renderer: str) -> str:
+    """``html_to_text(render_markdown(source, extensions, renderer))``, cheaply for plain text."""
+    if renderer == "commonmark" or tuple(extensions) in _BUILT_IN_EXTENSIONS:
+        text = _plain_text(source)
+        if text is not None:
+            return text
+    return html_to_text(render_markdown(source, extensions, renderer))
+
+
 def html_to_text(html: str) -> str:
     """The visible text of an HTML fragment, whitespace collapsed."""
     return _text_of(_spaced(_fragment(html))) if html.strip() else ""
@@ -276,9 +320,9 @@ def summarize(
     before ``<!--more-->``, else the first paragraph of ``content_html``.
     """
     if excerpt is not None:
-        text = html_to_text(render_markdown(excerpt, extensions, renderer))
+        text = _markdown_text(excerpt, extensions, renderer)
     elif MORE_SEPARATOR in body:
-        text = html_to_text(render_markdown(body.split(MORE_SEPARATOR, 1)[0], extensions, renderer))
+        text = _markdown_text(body.split(MORE_SEPARATOR, 1)[0], extensions, renderer)
     else:
         text = _first_paragraph(content_html)
     return truncate(text, length)
