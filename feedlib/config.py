@@ -22,7 +22,7 @@ from .formats import FORMATS
 from .liquid_settings import LiquidSettings
 from .model import CONTENT_MODES, DEFAULT_PERMALINK, Site
 from .posts import parse_authors
-from .render import check_renderer, markdown_renderer
+from .render import check_markdown_extensions, check_renderer
 from .terms import DEFAULT_TERM_PATHS, TERM_KINDS, TermFeedConfig, check_term_path
 
 if TYPE_CHECKING:
@@ -184,7 +184,7 @@ def _site(table: _Table, build: _Table) -> Site:
         authors = parse_authors(table.data.get("author"))
     except ValueError as error:
         raise table.error(str(error)) from None
-    markdown_renderer(extensions)
+    check_markdown_extensions(extensions)
     try:
         renderer = check_renderer(build.text("renderer", "markdown") or "markdown")
     except ConfigError as error:

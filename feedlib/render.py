@@ -8,22 +8,26 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
-
-import lxml.html
-import nh3
-from lxml.html import HtmlElement
-from lxml.html.defs import block_tags
-from markdown import Markdown
 
 from .errors import ConfigError
 from .text import collapse_whitespace, strip_xml_illegal, truncate
+
+# Python-Markdown, lxml.html and nh3 take a good part of a second to import, so
+# they are imported where they are used: a build that renders nothing
+# (everything cached, or a dry run) never loads them.
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+    from markdown import Markdown
 
 __all__ = [
     "MORE_SEPARATOR",
     "RENDERERS",
     "absolute_links",
+    "check_markdown_extensions",
     "check_renderer",
     "html_to_text",
     "markdown_renderer",
@@ -38,20 +42,53 @@ MORE_SEPARATOR = "<!--more-->"
 #: (GitHub-flavoured CommonMark in C, about 40 times faster; ``pip install feedlib[fast]``).
 RENDERERS = ("markdown", "commonmark")
 
-# ammonia's safe defaults (no script, style, iframe, form or event handler;
-# http, https and mailto links only), plus what Markdown's extensions write:
-# code highlighting classes, footnote ids, tfoot, srcset.
-_SANITIZE_TAGS = set(nh3.ALLOWED_TAGS) | {"tfoot"}
-_SANITIZE_ATTRIBUTES = {tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()} | {
-    "*": {"class", "title", "lang", "dir"},
-    "img": {"align", "src", "srcset", "width", "alt", "height", "title"},
-    "a": {"href", "hreflang", "title", "id"},
-    **{tag: {"id"} for tag in ("h1", "h2", "h3", "h4", "h5", "h6", "li", "sup", "div", "section")},
-}
+# Extension sets that Python-Markdown always has.
+_BUILT_IN_EXTENSIONS = frozenset({(), ("extra",)})
 _SANITIZE_SCHEMES = {"http", "https", "mailto"}
-
-_BREAKS = frozenset(block_tags) | {"br", "li", "td", "th", "dt", "dd"}
 _SRCSET_URL = re.compile(r"[\s,]*(\S*)")
+
+# Markdown without markup: ASCII letters, digits and spaces, the ASCII
+# punctuation that neither Python-Markdown (bare or with "extra") nor
+# CommonMark gives a meaning inside a line, and non-ASCII text (see below).
+# So no newline or tab (no second line or block), no "&" or "<" (no entity,
+# no HTML), no "*", "_", "`", "[", "\\", "|", "~", "{", "#", ">", "+" or "=".
+_PLAIN = re.compile(r"[A-Za-z0-9 .,;:?!'\"()/%@\x80-\U0010ffff-]*")
+# Line starts that mean something even so: an indented code block, a list item
+# or rule ("-", "1. ", "1) "; Python-Markdown's \d is any Unicode digit) and a
+# definition (":"), each after up to three spaces.
+_BLOCK_START = re.compile(r" {4}| *(?:[-:]|\d+[.)](?: |\Z))")
+# Non-ASCII letters, marks, numbers, punctuation and symbols are text to both
+# renderers; separators, controls, format characters and unassigned code
+# points are left to them.
+_PLAIN_CATEGORIES = frozenset("LMNPS")
+
+
+@functools.cache
+def _sanitize_rules() -> tuple[set[str], dict[str, set[str]]]:
+    """The tags and attributes :func:`sanitize_html` keeps.
+
+    ammonia's safe defaults (no script, style, iframe, form or event handler;
+    http, https and mailto links only), plus what Markdown's extensions write:
+    code highlighting classes, footnote ids, tfoot, srcset.
+    """
+    import nh3
+
+    tags = set(nh3.ALLOWED_TAGS) | {"tfoot"}
+    attributes = {tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()} | {
+        "*": {"class", "title", "lang", "dir"},
+        "img": {"align", "src", "srcset", "width", "alt", "height", "title"},
+        "a": {"href", "hreflang", "title", "id"},
+        **{tag: {"id"} for tag in ("h1", "h2", "h3", "h4", "h5", "h6", "li", "sup", "div", "section")},
+    }
+    return tags, attributes
+
+
+@functools.cache
+def _breaks() -> frozenset[str]:
+    """The elements after which a summary's text needs a space."""
+    from lxml.html.defs import block_tags
+
+    return frozenset(block_tags) | {"br", "li", "td", "th", "dt", "dd"}
 
 
 @functools.lru_cache(maxsize=8)
@@ -60,10 +97,23 @@ def markdown_renderer(extensions: tuple[str, ...]) -> Markdown:
 
     Raises :class:`ConfigError` when an extension cannot be loaded.
     """
+    from markdown import Markdown
+
     try:
         return Markdown(extensions=list(extensions), output_format="html")
     except (ImportError, AttributeError, TypeError, ValueError) as error:
         raise ConfigError(f"markdown_extensions: cannot load {list(extensions)}: {error}") from None
+
+
+def check_markdown_extensions(extensions: tuple[str, ...]) -> tuple[str, ...]:
+    """``extensions`` if Python-Markdown can load them; :class:`ConfigError` otherwise.
+
+    None and ``("extra",)`` ship with Python-Markdown and need no trial load, so
+    reading a default configuration does not import it.
+    """
+    if extensions not in _BUILT_IN_EXTENSIONS:
+        markdown_renderer(extensions)
+    return extensions
 
 
 def check_renderer(name: str) -> str:
@@ -122,16 +172,21 @@ def sanitize_html(html: str) -> str:
     >>> sanitize_html('<p onclick="steal()">Hi <script>x()</script><a href="javascript:x()">me</a></p>')
     '<p>Hi <a rel="noopener noreferrer">me</a></p>'
     """
-    return nh3.clean(
-        html, tags=_SANITIZE_TAGS, attributes=_SANITIZE_ATTRIBUTES, url_schemes=_SANITIZE_SCHEMES
-    )
+    import nh3
+
+    tags, attributes = _sanitize_rules()
+    return nh3.clean(html, tags=tags, attributes=attributes, url_schemes=_SANITIZE_SCHEMES)
 
 
 def _fragment(html: str) -> HtmlElement:
+    import lxml.html
+
     return lxml.html.fragment_fromstring(html, create_parent="div")
 
 
 def _serialize_children(root: HtmlElement) -> str:
+    import lxml.html
+
     wrapped: str = lxml.html.tostring(root, encoding="unicode")
     return wrapped[len("<div>") : -len("</div>")]
 
@@ -193,14 +248,43 @@ def absolute_links(html: str, base_url: str) -> str:
 
 def _spaced(root: HtmlElement) -> HtmlElement:
     # text_content() runs blocks together ("a</p><p>b" gives "ab").
+    breaks = _breaks()
     for element in root.iter():
-        if isinstance(element.tag, str) and element.tag in _BREAKS:
+        if isinstance(element.tag, str) and element.tag in breaks:
             element.tail = " " + (element.tail or "")
     return root
 
 
 def _text_of(element: HtmlElement) -> str:
     return collapse_whitespace(strip_xml_illegal(element.text_content()))
+
+
+def _plain_char(char: str) -> bool:
+    return char.isascii() or unicodedata.category(char)[0] in _PLAIN_CATEGORIES
+
+
+def _plain_text(source: str) -> str | None:
+    """The summary text of the Markdown ``source`` when it has no markup at all, else ``None``.
+
+    For such a source ``html_to_text(render_markdown(source))`` is ``source``
+    with its spaces collapsed, with either renderer and with Python-Markdown's
+    built-in extension sets: this gives it without a Markdown run.
+    """
+    if not _PLAIN.fullmatch(source) or _BLOCK_START.match(source):
+        return None
+    if not source.isascii() and not all(map(_plain_char, source)):
+        return None
+    # No character of a plain source is one XML forbids.
+    return collapse_whitespace(source)
+
+
+def _markdown_text(source: str, extensions: Sequence[str], renderer: str) -> str:
+    """``html_to_text(render_markdown(source, extensions, renderer))``, cheaply for plain text."""
+    if renderer == "commonmark" or tuple(extensions) in _BUILT_IN_EXTENSIONS:
+        text = _plain_text(source)
+        if text is not None:
+            return text
+    return html_to_text(render_markdown(source, extensions, renderer))
 
 
 def html_to_text(html: str) -> str:
@@ -236,9 +320,9 @@ def summarize(
     before ``<!--more-->``, else the first paragraph of ``content_html``.
     """
     if excerpt is not None:
-        text = html_to_text(render_markdown(excerpt, extensions, renderer))
+        text = _markdown_text(excerpt, extensions, renderer)
     elif MORE_SEPARATOR in body:
-        text = html_to_text(render_markdown(body.split(MORE_SEPARATOR, 1)[0], extensions, renderer))
+        text = _markdown_text(body.split(MORE_SEPARATOR, 1)[0], extensions, renderer)
     else:
         text = _first_paragraph(content_html)
     return truncate(text, length)

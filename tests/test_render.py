@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from feedlib import ConfigError
@@ -145,3 +149,16 @@ def test_absolute_links_in_media_elements():
     for name in ("a.png", "v.mp4", "a.mp3", "f.html"):
         assert f'src="{folder}{name}"' in result
     assert f'srcset="{folder}a.webp"' in result
+
+
+def test_reading_a_default_config_imports_no_renderer(tmp_path: Path):
+    # A build with every post cached renders nothing; it should not pay for these imports.
+    config = tmp_path / "feedlib.toml"
+    config.write_text('[site]\nurl = "https://example.com/"\ntitle = "T"\n')
+    code = (
+        "import sys, feedlib; feedlib.load_config(sys.argv[1]); "
+        "print([m for m in ('markdown', 'lxml.html', 'nh3') if m in sys.modules])"
+    )
+    command = [sys.executable, "-c", code, str(config)]
+    run = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "[]"
