@@ -7,6 +7,7 @@
 >>> feedlib.write_feeds(site, entries, "public")                 # doctest: +SKIP
 """
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
@@ -16,12 +17,10 @@ from .config import BuildOptions, Config, load_config
 from .entries import build_entries, render_post, select_posts, to_entry
 from .errors import ConfigError, FeedlibError, LockTimeout, PostError, PostErrors, PublishError
 from .formats import FORMATS
-from .jekyll import JekyllFeed, JekyllSite, jekyll_post_files, load_jekyll_config
 from .liquid_settings import LiquidSettings
 from .lock import output_lock
 from .model import Author, Enclosure, Entry, Image, Post, Rendered, Site
 from .posts import PostFile, load_post, load_posts
-from .preview import EntryChange, FeedPreview
 from .publish import (
     Document,
     Published,
@@ -33,10 +32,12 @@ from .publish import (
     write_feeds,
 )
 from .terms import TermFeedConfig
-from .websub import PingFailure, ping_hub
 
 if TYPE_CHECKING:
+    from .jekyll import JekyllFeed, JekyllSite, jekyll_post_files, load_jekyll_config
+    from .preview import EntryChange, FeedPreview
     from .templates import PostRenderer
+    from .websub import PingFailure, ping_hub
 
 __all__ = [
     "FORMATS",
@@ -93,11 +94,25 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    # python-liquid is imported only when Liquid is used: importing it costs a build more than
-    # reading a thousand cached posts.
-    if name == "PostRenderer":
-        from .templates import PostRenderer
+# What most builds never use is imported on first use: a build from the cache
+# should not pay for Jekyll sites, Liquid (python-liquid), dry runs or WebSub.
+_LAZY = {
+    "EntryChange": "preview",
+    "FeedPreview": "preview",
+    "JekyllFeed": "jekyll",
+    "JekyllSite": "jekyll",
+    "PingFailure": "websub",
+    "PostRenderer": "templates",
+    "jekyll_post_files": "jekyll",
+    "load_jekyll_config": "jekyll",
+    "ping_hub": "websub",
+}
 
-        return PostRenderer
-    raise AttributeError(f"module 'feedlib' has no attribute {name!r}")
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'feedlib' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value

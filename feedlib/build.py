@@ -23,11 +23,11 @@ from .liquid_settings import liquid_fingerprint
 from .lock import DEFAULT_WAIT, output_lock
 from .model import Entry, Site
 from .posts import PostFile
-from .preview import FeedPreview, preview_documents
 from .publish import Document, Published, remove_stale_temporaries, render_documents, write_documents
 from .terms import format_path, term_feeds
 
 if TYPE_CHECKING:
+    from .preview import FeedPreview
     from .templates import PostRenderer
 
 __all__ = ["CheckReport", "build", "check", "dry_run", "render_site"]
@@ -218,6 +218,8 @@ def dry_run(
     documents = render_site(
         config, _open_cache(config), now=now, skip_invalid=skip_invalid, on_skip=on_skip, progress=progress
     )
+    from .preview import preview_documents  # lxml's parser, for --dry-run only.
+
     return preview_documents(documents, config.build.out)
 
 

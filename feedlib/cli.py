@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import NoReturn, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 from ._version import __version__
 from .build import build, check, dry_run
@@ -19,11 +19,11 @@ from .dates import parse_date, zone
 from .errors import ConfigError, FeedlibError, LockTimeout, PostError, PostErrors, PublishError
 from .formats import FORMATS
 from .incremental import Progress
-from .jekyll import load_jekyll_config
 from .lock import DEFAULT_WAIT
-from .preview import EntryChange, FeedPreview
 from .publish import Published
-from .websub import ping_hub
+
+if TYPE_CHECKING:
+    from .preview import EntryChange, FeedPreview
 
 __all__ = ["EXIT_CONFIG", "EXIT_INVALID", "EXIT_LOCKED", "EXIT_OK", "PROGRESS_MIN", "main"]
 
@@ -160,6 +160,8 @@ def _load(args: argparse.Namespace) -> Config:
         return load_config(args.config)
     if args.config is not None or args.posts is not None:
         raise ConfigError("--jekyll reads the site's _config.yml and _posts/: leave out --config and --posts")
+    from .jekyll import load_jekyll_config
+
     return load_jekyll_config(args.jekyll, drafts=args.drafts)
 
 
@@ -237,6 +239,8 @@ def _ping(args: argparse.Namespace, config: Config, published: Sequence[Publishe
     hub = config.site.hub
     assert hub is not None
     changed = [item.url for item in published if item.changed and item.url and item.format in FORMATS]
+    from .websub import ping_hub
+
     for failure in ping_hub(hub, changed):
         print(f"feedlib: warning: hub not notified for {failure}", file=sys.stderr)
     if changed:
