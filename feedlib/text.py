@@ -8,12 +8,25 @@ from datetime import date, datetime
 
 from .model import Author
 
-__all__ = ["collapse_whitespace", "scalar_text", "strip_xml_illegal", "truncate", "xml_safe_author"]
+__all__ = [
+    "collapse_whitespace",
+    "scalar_text",
+    "strip_xml_illegal",
+    "truncate",
+    "utf8_is_xml_legal",
+    "xml_safe_author",
+]
 
 # Characters outside XML 1.0's Char production (https://www.w3.org/TR/xml/#charsets),
 # which a feed cannot carry escaped or not, and the C1 controls and DEL that
 # XML discourages and feed validators flag. Dropped on the way in.
 _XML_ILLEGAL = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# The same characters in UTF-8: one byte each below 0x80; C2 80 to C2 9F for
+# U+0080 to U+009F; EF BF BE and EF BF BF for U+FFFE and U+FFFF. (Surrogates
+# are not valid UTF-8.)
+_ILLEGAL_ASCII = bytes(range(0x20)).translate(None, b"\t\n\r") + b"\x7f"
+_ILLEGAL_C1 = re.compile(b"\xc2[\x80-\x9f]")
+_NONCHARACTERS = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")
 _WHITESPACE = re.compile(r"\s+")
 # Code points that belong to the character before them: cutting just before one
 # would split what a reader sees as one character.
@@ -23,6 +36,21 @@ _JOINERS = {"\u200d", "\u034f"}
 def strip_xml_illegal(text: str) -> str:
     """Remove the characters that XML 1.0 forbids."""
     return _XML_ILLEGAL.sub("", text)
+
+
+def utf8_is_xml_legal(data: bytes) -> bool:
+    """Whether the valid UTF-8 ``data`` decodes to text that :func:`strip_xml_illegal` leaves as it is.
+
+    Several times faster than the regular expression on the decoded text,
+    which matters for a whole post file: bytes.translate deletes in C, and
+    C2 and EF, the lead bytes of the other illegal characters, are looked for
+    before the sequences themselves.
+    """
+    if len(data.translate(None, _ILLEGAL_ASCII)) != len(data):
+        return False
+    if b"\xc2" in data and _ILLEGAL_C1.search(data):
+        return False
+    return not (b"\xef" in data and any(sequence in data for sequence in _NONCHARACTERS))
 
 
 def collapse_whitespace(text: str) -> str:

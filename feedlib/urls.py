@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import quote, unquote, urlsplit
 
@@ -27,6 +29,15 @@ _DEFAULT_PORTS = {"http": ":80", "https": ":443"}
 # Only "scheme://" makes a permalink absolute: "notes:intro/" and a category
 # "C++: Tips" are paths.
 _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_SLASHES = re.compile(r"/{2,}")
+# In ASCII text, what slugify drops: all but letters and digits (categories
+# L, M and Nd), and in pretty mode _PRETTY_EXTRA. ("-" is never kept, so a
+# run of these becomes one "-".)
+_ASCII_DROPPED = re.compile(r"[^A-Za-z0-9]+")
+_ASCII_DROPPED_PRETTY = re.compile(r"[^A-Za-z0-9._~!$&'()+,;=@]+")
+# A path that absolute_url would leave as it is: ASCII characters that quote()
+# keeps with _PATH_SAFE, no "%" to decode, no query or fragment.
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9/\-._~!$&'()*+,;=:@]*")
 
 
 def slugify(text: str, *, pretty: bool = False, cased: bool = False) -> str:
@@ -39,6 +50,17 @@ def slugify(text: str, *, pretty: bool = False, cased: bool = False) -> str:
     >>> slugify("xAIの200億ドル")
     'xaiの200億ドル'
     """
+    if text.isascii():
+        # What _slug_of_characters gives, with one regular expression.
+        dropped = _ASCII_DROPPED_PRETTY if pretty else _ASCII_DROPPED
+        slug = dropped.sub("-", text).strip("-")
+    else:
+        slug = _slug_of_characters(text, pretty)
+    return slug if cased else slug.lower()
+
+
+def _slug_of_characters(text: str, pretty: bool) -> str:
+    """``text`` with each run of characters that are not kept turned into one ``-``, trimmed."""
     out: list[str] = []
     for char in text:
         category = unicodedata.category(char)
@@ -47,29 +69,36 @@ def slugify(text: str, *, pretty: bool = False, cased: bool = False) -> str:
             out.append(char)
         elif out and out[-1] != "-":
             out.append("-")
-    slug = "".join(out).strip("-")
-    return slug if cased else slug.lower()
+    return "".join(out).strip("-")
 
 
-def _placeholders(post: Post, site: Site) -> dict[str, str]:
-    when: datetime = post.date.astimezone(zone(site.timezone))
-    categories = dict.fromkeys(category.lower() for category in post.categories)
-    return {
-        "year": f"{when.year:04d}",
-        "short_year": f"{when.year % 100:02d}",
-        "month": f"{when.month:02d}",
-        "i_month": str(when.month),
-        "day": f"{when.day:02d}",
-        "i_day": str(when.day),
-        "hour": f"{when.hour:02d}",
-        "minute": f"{when.minute:02d}",
-        "second": f"{when.second:02d}",
-        "y_day": f"{when.timetuple().tm_yday:03d}",
-        "title": slugify(post.slug, pretty=True, cased=True),
-        "slug": slugify(post.slug),
-        "categories": "/".join(categories),
-        "output_ext": ".html",
-    }
+def _categories(post: Post) -> str:
+    return "/".join(dict.fromkeys(category.lower() for category in post.categories))
+
+
+# What each placeholder says, from the post and its date in the site's timezone.
+_PLACEHOLDERS: dict[str, Callable[[Post, datetime], str]] = {
+    "year": lambda post, when: f"{when.year:04d}",
+    "short_year": lambda post, when: f"{when.year % 100:02d}",
+    "month": lambda post, when: f"{when.month:02d}",
+    "i_month": lambda post, when: str(when.month),
+    "day": lambda post, when: f"{when.day:02d}",
+    "i_day": lambda post, when: str(when.day),
+    "hour": lambda post, when: f"{when.hour:02d}",
+    "minute": lambda post, when: f"{when.minute:02d}",
+    "second": lambda post, when: f"{when.second:02d}",
+    "y_day": lambda post, when: f"{when.timetuple().tm_yday:03d}",
+    "title": lambda post, when: slugify(post.slug, pretty=True, cased=True),
+    "slug": lambda post, when: slugify(post.slug),
+    "categories": lambda post, when: _categories(post),
+    "output_ext": lambda post, when: ".html",
+}
+
+
+@functools.lru_cache(maxsize=64)
+def _pattern_parts(pattern: str) -> tuple[str, ...]:
+    """``pattern`` cut at its placeholders: text at even indexes, placeholder names at odd ones."""
+    return tuple(_PLACEHOLDER.split(pattern))
 
 
 def expand_permalink(pattern: str, post: Post, site: Site) -> str:
@@ -78,12 +107,19 @@ def expand_permalink(pattern: str, post: Post, site: Site) -> str:
     Unknown placeholders are left as they are, as Jekyll does; empty
     segments (a post without categories) collapse.
     """
-    pattern = PERMALINK_STYLES.get(pattern, pattern)
-    values = _placeholders(post, site)
-    path = _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), pattern)
+    parts = _pattern_parts(PERMALINK_STYLES.get(pattern, pattern))
+    when: datetime = post.date.astimezone(zone(site.timezone))
+    # Only the placeholders the pattern has are worked out: most patterns
+    # have no :slug, and slugify is the costly part.
+    pieces = list(parts)
+    for index in range(1, len(parts), 2):
+        value = _PLACEHOLDERS.get(parts[index])
+        pieces[index] = value(post, when) if value is not None else ":" + parts[index]
+    path = "".join(pieces)
     if _ABSOLUTE.match(path):
         return path
-    return re.sub(r"/{2,}", "/", "/" + path)
+    path = "/" + path
+    return _SLASHES.sub("/", path) if "//" in path else path
 
 
 def absolute_url(path: str, site: Site) -> str:
@@ -94,7 +130,38 @@ def absolute_url(path: str, site: Site) -> str:
     is never resolved out of it; an absolute URL (``scheme://…``) is only
     encoded. Raises :class:`ValueError` for a URL that cannot be read.
     """
-    url = path if _ABSOLUTE.match(path) else site.base_url + path.lstrip("/")
+    if _ABSOLUTE.match(path):
+        return _canonical(path)
+    if _PLAIN_PATH.fullmatch(path):
+        prefix = _site_prefix(site.base_url)
+        if prefix is not None:
+            return prefix + path.lstrip("/")
+    return _canonical(site.base_url + path.lstrip("/"))
+
+
+@functools.lru_cache(maxsize=16)
+def _site_prefix(base_url: str) -> str | None:
+    """What a plain path is appended to when resolved against ``base_url``; ``None`` if that is not enough.
+
+    ``base_url`` ends with "/". With a scheme and a host and no query or
+    fragment, the URL path is its end, and a path that matches _PLAIN_PATH
+    (and, stripped, does not start with "/") appended to it ends up
+    unchanged at the end of the URL's path: NFC leaves ASCII as it is (no
+    ASCII character composes with the one before it), unquote has no "%" of
+    the path's to decode, and quote keeps every one of its characters.
+    So _canonical(base_url + path) is _canonical(base_url) + path.
+    """
+    try:
+        parts = urlsplit(unicodedata.normalize("NFC", base_url))
+        if not (parts.scheme and parts.netloc) or parts.query or parts.fragment:
+            return None
+        return _canonical(base_url)
+    except (ValueError, UnicodeError):
+        return None  # _canonical says what is wrong, with the whole URL.
+
+
+def _canonical(url: str) -> str:
+    """``url`` in canonical form, percent-encoded; :class:`ValueError` if it cannot be read."""
     # Canonical form (RFC 3986 section 6): NFC text (file names from macOS
     # are NFD), lower-case scheme and host, no default port.
     try:

@@ -6,8 +6,10 @@ import unicodedata
 from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
-from feedlib.text import collapse_whitespace, scalar_text, strip_xml_illegal, truncate
+from feedlib.text import collapse_whitespace, scalar_text, strip_xml_illegal, truncate, utf8_is_xml_legal
 
 
 def test_strip_xml_illegal():
@@ -15,6 +17,18 @@ def test_strip_xml_illegal():
     text = "a" + forbidden + "\ufffe\uffff\ud800" + "b\t\n\r\xa0\ue000\ufffd\U0001f600"
     assert strip_xml_illegal(text) == "ab\t\n\r\xa0\ue000\ufffd\U0001f600"
     assert strip_xml_illegal("日本語") == "日本語"
+
+
+@given(text=st.text(st.characters(codec="utf-8")))
+@example(text="a\x00b")
+@example(text="\x7f")
+@example(text="\x80 \x9f")
+@example(text="\xa0\xc2\xbf")
+@example(text="\ufffe")
+@example(text="x\uffff")
+@example(text="\ufffd\ufeff\t\n\r")
+def test_utf8_is_xml_legal_says_whether_strip_xml_illegal_changes_the_text(text: str):
+    assert utf8_is_xml_legal(text.encode("utf-8")) == (strip_xml_illegal(text) == text)
 
 
 def test_collapse_whitespace():

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
-from feedlib import Post, Site
+from feedlib import Post, Site, urls
+from feedlib.dates import zone
 from feedlib.entries import entry_id
 from feedlib.urls import PERMALINK_STYLES, absolute_url, expand_permalink, post_url, slugify
 
@@ -196,3 +200,98 @@ def test_colon_in_the_first_segment_stays_under_the_site(fields: dict):
 def test_leading_space_or_control_character_stays_under_the_site(fields: dict):
     url = post_url(make_post(**fields), SITE)
     assert url.startswith("https://example.com/blog/")
+
+
+# -- the quick paths give what the slow ones give ------------------------------------------------
+
+
+@given(text=st.text(st.characters(max_codepoint=127)), pretty=st.booleans())
+@example(text="--a  b--", pretty=False)
+@example(text="!!Hello, World!!", pretty=True)
+def test_ascii_slugs_are_the_same_as_character_by_character(text: str, pretty: bool):
+    assert slugify(text, pretty=pretty, cased=True) == urls._slug_of_characters(text, pretty)
+
+
+SITE_URLS = [
+    "https://example.com/blog/",
+    "HTTPS://Example.COM:443/A%2fb/",
+    "http://example.com:8080/b%20x/ü/",
+    "https://example.com/e\u0301/",
+    "https://example.com/%E3%81",
+    "https://example.com/?q=1",
+    "https://example.com/#top",
+    "https://[::1]:8000/x/",
+    "https://[bad/",
+    "example.com/blog/",
+    "mailto:someone@example.com",
+    "\thttps://example.com/ a\tb/",
+]
+PATH_PIECES = ["a", "Z", "0", "/", "//", "-", ".", "..", "~", ":", "@", "!", "$", "&", "'", "(", ")", "*",
+               "+", ",", ";", "=", "%", "%2F", "%zz", "?", "#", " ", "\t", "ü", "e\u0301", "\u0301", "日本",
+               "https://", "HTTP://X.example:80/"]  # fmt: skip
+
+
+def canonical_or_error(url: str) -> str:
+    try:
+        return urls._canonical(url)
+    except ValueError as error:
+        return f"ValueError: {error}"
+
+
+@given(
+    path=st.lists(st.sampled_from(PATH_PIECES), max_size=8).map("".join), site_url=st.sampled_from(SITE_URLS)
+)
+@example(path="a/b.html", site_url="https://[::1]:8000/x/")
+@example(path="", site_url="https://example.com/%E3%81")
+def test_absolute_url_is_the_canonical_form_of_the_joined_url(path: str, site_url: str):
+    site = Site(url=site_url, title="T")
+    url = path if urls._ABSOLUTE.match(path) else site.base_url + path.lstrip("/")
+    try:
+        got = absolute_url(path, site)
+    except ValueError as error:
+        got = f"ValueError: {error}"
+    assert got == canonical_or_error(url)
+
+
+def expand_every_placeholder(pattern: str, post: Post, site: Site) -> str:
+    """Jekyll's permalink expansion as feedlib first wrote it: every placeholder worked out, then put in."""
+    when = post.date.astimezone(zone(site.timezone))
+    values = {
+        "year": f"{when.year:04d}",
+        "short_year": f"{when.year % 100:02d}",
+        "month": f"{when.month:02d}",
+        "i_month": str(when.month),
+        "day": f"{when.day:02d}",
+        "i_day": str(when.day),
+        "hour": f"{when.hour:02d}",
+        "minute": f"{when.minute:02d}",
+        "second": f"{when.second:02d}",
+        "y_day": f"{when.timetuple().tm_yday:03d}",
+        "title": slugify(post.slug, pretty=True, cased=True),
+        "slug": slugify(post.slug),
+        "categories": "/".join(dict.fromkeys(category.lower() for category in post.categories)),
+        "output_ext": ".html",
+    }
+    pattern = PERMALINK_STYLES.get(pattern, pattern)
+    path = re.sub(r":([a-z_]+)", lambda m: values.get(m.group(1), m.group(0)), pattern)
+    if urls._ABSOLUTE.match(path):
+        return path
+    return re.sub(r"/{2,}", "/", "/" + path)
+
+
+PATTERN_PIECES = [*(f":{name}" for name in urls._PLACEHOLDERS), ":nope", ":titles", "/", "//", ".html", "-",
+                  ":", "x", "https://", *PERMALINK_STYLES]  # fmt: skip
+
+
+@given(
+    pattern=st.lists(st.sampled_from(PATTERN_PIECES), max_size=8).map("".join),
+    slug=st.text(max_size=12),
+    categories=st.lists(st.text(max_size=6), max_size=3),
+    when=st.datetimes(min_value=datetime(1001, 1, 1), max_value=datetime(9998, 1, 1), timezones=st.just(UTC)),
+    site=st.sampled_from([SITE, TOKYO]),
+)
+def test_expand_permalink_works_out_only_what_the_pattern_uses(
+    pattern: str, slug: str, categories: list[str], when: datetime, site: Site
+):
+    post = make_post(slug=slug, categories=tuple(categories), date=when)
+    assert expand_permalink(pattern, post, site) == expand_every_placeholder(pattern, post, site)
