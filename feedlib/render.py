@@ -10,7 +10,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 from urllib.parse import urljoin
 
 from .errors import ConfigError
@@ -20,6 +20,7 @@ from .text import collapse_whitespace, strip_xml_illegal, truncate
 # they are imported where they are used: a build that renders nothing
 # (everything cached, or a dry run) never loads them.
 if TYPE_CHECKING:
+    from lxml.etree import XPath, _ElementUnicodeResult
     from lxml.html import HtmlElement
     from markdown import Markdown
 
@@ -227,6 +228,82 @@ def _absolute_srcset(value: str, base: str) -> str:
     return ", ".join(f"{_joined(base, url)} {descriptors}".rstrip() for url, descriptors in candidates)
 
 
+# Elements whose links lxml finds in more than a plain attribute (an object's
+# codebase, a meta refresh, a param) or that change every link (base), and
+# attributes that only matter on them or hold CSS.
+_SPECIAL_LINK_TAGS = frozenset({"object", "meta", "param", "base"})
+_SPECIAL_LINK_ATTRIBUTES = frozenset({"http-equiv", "valuetype", "style"})
+
+
+@functools.cache
+def _link_attributes() -> frozenset[str]:
+    """The attributes whose value lxml's ``make_links_absolute`` resolves."""
+    from lxml.html.defs import link_attrs
+
+    return frozenset(link_attrs)
+
+
+@functools.cache
+def _every_attribute() -> XPath:
+    """An XPath to every attribute under an element, each knowing its name and element."""
+    from lxml import etree
+
+    return etree.XPath("descendant-or-self::*/@*")
+
+
+def _plain_links(root: HtmlElement) -> list[tuple[HtmlElement, str, str]] | None:
+    """``(element, attribute, value)`` of each link and ``srcset`` under ``root``.
+
+    ``None`` when lxml's own pass is needed: for CSS (a ``style`` element or
+    attribute) and the special elements. Asking libxml2 for the attributes
+    spares a Python loop over every element of the post.
+    """
+    if next(root.iter("style"), None) is not None:
+        return None
+    links = _link_attributes()
+    found = []
+    for attribute in cast("list[_ElementUnicodeResult]", _every_attribute()(root)):
+        name = attribute.attrname
+        if name in links or name == "srcset" or name in _SPECIAL_LINK_ATTRIBUTES:
+            element = cast("HtmlElement", attribute.getparent())
+            if name in _SPECIAL_LINK_ATTRIBUTES or element.tag in _SPECIAL_LINK_TAGS:
+                return None
+            found.append((element, name, str(attribute)))
+    return found
+
+
+def _lxml_links_absolute(root: HtmlElement, base_url: str) -> None:
+    """Make the links under ``root`` absolute with lxml, then each ``srcset``.
+
+    lxml also drops ``<base>`` (even with ``resolve_base_href=False``) and
+    rewrites URLs in CSS.
+    """
+    root.make_links_absolute(base_url, resolve_base_href=False, handle_failures="ignore")
+    for element in root.iter("*"):
+        srcset = element.get("srcset")
+        if srcset:
+            element.set("srcset", _absolute_srcset(srcset, base_url))
+
+
+def _resolve_links(root: HtmlElement, base_url: str) -> None:
+    """Make the links under ``root`` absolute, ``srcset`` included, as :func:`_lxml_links_absolute` does.
+
+    For a link attribute, as lxml's ``handle_failures="ignore"``: the value
+    stripped and joined to ``base_url``, or kept (stripped) when it cannot be.
+    """
+    links = _plain_links(root)
+    if links is None:
+        _lxml_links_absolute(root, base_url)
+        return
+    for element, name, value in links:
+        if name == "srcset":
+            resolved = _absolute_srcset(value, base_url) if value else value
+        else:
+            resolved = _joined(base_url, value.strip())
+        if resolved != value:
+            element.set(name, resolved)
+
+
 def absolute_links(html: str, base_url: str) -> str:
     """Make every relative ``href``, ``src`` and ``srcset`` in ``html`` absolute.
 
@@ -236,11 +313,7 @@ def absolute_links(html: str, base_url: str) -> str:
     if not html.strip():
         return ""
     root = _fragment(html)
-    root.make_links_absolute(base_url, resolve_base_href=False, handle_failures="ignore")
-    for element in root.iter():
-        srcset = element.get("srcset") if isinstance(element.tag, str) else None
-        if srcset:
-            element.set("srcset", _absolute_srcset(srcset, base_url))
+    _resolve_links(root, base_url)
     # A feed carries the HTML as escaped text or CDATA; "]]>" would end a CDATA
     # section early, and "]]&gt;" reads the same in HTML.
     return strip_xml_illegal(_serialize_children(root)).replace("]]>", "]]&gt;")
