@@ -16,9 +16,9 @@ from urllib.parse import urljoin
 from .errors import ConfigError
 from .text import collapse_whitespace, strip_xml_illegal, truncate
 
-# Python-Markdown, lxml.html and nh3 take a good part of a second to import, so
-# they are imported where they are used: a build that renders nothing
-# (everything cached, or a dry run) never loads them.
+# Python-Markdown (with its extensions), lxml.html and nh3 take tens of
+# milliseconds to load, so they are imported where they are used: a build that
+# renders nothing (everything cached, or a dry run) never loads them.
 if TYPE_CHECKING:
     from lxml.etree import XPath, _ElementUnicodeResult
     from lxml.html import HtmlElement
@@ -109,8 +109,8 @@ def markdown_renderer(extensions: tuple[str, ...]) -> Markdown:
 def check_markdown_extensions(extensions: tuple[str, ...]) -> tuple[str, ...]:
     """``extensions`` if Python-Markdown can load them; :class:`ConfigError` otherwise.
 
-    None and ``("extra",)`` ship with Python-Markdown and need no trial load, so
-    reading a default configuration does not import it.
+    No extensions and ``("extra",)`` ship with Python-Markdown and need no
+    trial load, so reading a default configuration does not import it.
     """
     if extensions not in _BUILT_IN_EXTENSIONS:
         markdown_renderer(extensions)
