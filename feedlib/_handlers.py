@@ -1,6 +1,6 @@
-"""python-frontmatter handlers for Hugo's TOML and JSON front matter.
+"""python-frontmatter's handlers, which read front matter: its YAML one, and Hugo's TOML and JSON.
 
-Kept apart from :mod:`feedlib.posts`, which reads front matter without them:
+Kept apart from :mod:`feedlib.posts`, which imports them on first use:
 python-frontmatter imports PyYAML, and a build that takes every post from its
 cache should import neither. ``feedlib.posts.TOMLHandler`` and
 ``feedlib.posts.JSONObjectHandler`` load this module on first use.
@@ -11,11 +11,11 @@ from __future__ import annotations
 import tomllib
 from typing import Any
 
-from frontmatter.default_handlers import BaseHandler, JSONHandler
+from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
 
 from .posts import _JSON_START, _TOML_FENCE, _split_json
 
-__all__ = ["JSONObjectHandler", "TOMLHandler"]
+__all__ = ["TOML", "YAML", "JSONObjectHandler", "TOMLHandler"]
 
 
 class TOMLHandler(BaseHandler):
@@ -44,3 +44,8 @@ class JSONObjectHandler(JSONHandler):
     def split(self, text: str) -> tuple[str, str]:
         """The object's text and the body; raises :class:`json.JSONDecodeError`."""
         return _split_json(text)
+
+
+#: The handlers :mod:`feedlib.posts` reads YAML and TOML front matter with.
+YAML = YAMLHandler()
+TOML = TOMLHandler()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -25,6 +26,7 @@ from .liquid_settings import uses_liquid
 from .model import Entry, Post, Rendered, Site
 from .parallel import map_ordered
 from .posts import PostFile, decode_post, parse_post, post_file_locations
+from .render import prepare_renderer
 
 if TYPE_CHECKING:
     from .templates import PostRenderer
@@ -197,6 +199,24 @@ def _settle(
     return LoadedPost(file, found.record, found.post)
 
 
+def _prepare_in_background(site: Site) -> threading.Thread:
+    """Set the renderer up in a thread, while this process waits for its workers (a cold build).
+
+    Started once the pool's workers exist: a process forked while another
+    thread imports could inherit a held import lock.
+    """
+
+    def prepare() -> None:
+        try:
+            prepare_renderer(site.markdown_extensions, site.renderer)
+        except Exception as error:  # Rendering reports it again, in order, for the right post.
+            _log.debug("renderer set-up failed: %s", error)
+
+    thread = threading.Thread(target=prepare, name="feedlib-prepare-renderer", daemon=True)
+    thread.start()
+    return thread
+
+
 def load_posts_cached(
     folder: Path | str,
     site: Site,
@@ -236,8 +256,11 @@ def load_posts_cached(
     # Posts parsed here keep their bodies for rendering; a pool sends back only records.
     keep = len(tasks) < PARALLEL_PARSE_MIN
     looks = map_ordered(partial(_examine, site, keep), tasks, minimum=PARALLEL_PARSE_MIN)
+    preparing = None if keep else _prepare_in_background(site)
     for (index, file, signature), found in zip(pending, looks, strict=True):
         results[index] = _settle(file, signature, found, site, cache)
+    if preparing is not None:
+        preparing.join()
     cache.retain(file.key for file in sources)
     loaded = [result for result in results if isinstance(result, LoadedPost)]
     errors = [result for result in results if isinstance(result, PostError)]

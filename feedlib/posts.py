@@ -293,8 +293,10 @@ def _load_other(path: Path, text: str, fm_text: str, first_line: int) -> Any:
     if fm_text.startswith("{"):
         # _fences has decoded it once already: it is valid JSON.
         return json.loads(fm_text)
+    from ._handlers import TOML
+
     try:
-        return tomllib.loads(fm_text)
+        return TOML.load(fm_text)
     except tomllib.TOMLDecodeError as error:
         match = _TOML_POSITION.search(str(error))
         # "(at end of document)": the last line of the front matter.
@@ -305,15 +307,17 @@ def _load_other(path: Path, text: str, fm_text: str, first_line: int) -> Any:
 
 
 def _load_yaml(path: Path, fm_text: str, first_line: int) -> Any:
-    """YAML front matter, read as python-frontmatter's YAMLHandler reads it (libyaml's safe loader if built).
+    """YAML front matter, read by python-frontmatter's YAMLHandler (libyaml's safe loader if built).
 
-    PyYAML is imported here, on first use: a build that takes every post
-    from its cache never needs it.
+    python-frontmatter and PyYAML are imported here, on first use: a build
+    that takes every post from its cache never needs them.
     """
     import yaml
 
+    from ._handlers import YAML
+
     try:
-        return yaml.load(fm_text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        return YAML.load(fm_text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = first_line + mark.line if mark is not None else None

@@ -32,6 +32,7 @@ __all__ = [
     "check_renderer",
     "html_to_text",
     "markdown_renderer",
+    "prepare_renderer",
     "render_markdown",
     "sanitize_html",
     "summarize",
@@ -104,6 +105,19 @@ def markdown_renderer(extensions: tuple[str, ...]) -> Markdown:
         return Markdown(extensions=list(extensions), output_format="html")
     except (ImportError, AttributeError, TypeError, ValueError) as error:
         raise ConfigError(f"markdown_extensions: cannot load {list(extensions)}: {error}") from None
+
+
+def prepare_renderer(extensions: Sequence[str], renderer: str) -> None:
+    """Import the renderer and lxml.html and build the Markdown parser, ahead of the first post.
+
+    A cold build runs this in a thread while worker processes read the posts,
+    so rendering the posts its feeds show does not start by waiting for it.
+    """
+    if renderer == "commonmark":
+        import cmarkgfm  # noqa: F401
+    else:
+        markdown_renderer(tuple(extensions))
+    import lxml.html  # noqa: F401
 
 
 def check_markdown_extensions(extensions: tuple[str, ...]) -> tuple[str, ...]:

@@ -580,3 +580,12 @@ def test_explicit_yaml_tags_with_bad_values_are_post_errors(
     posts_dir: Path, site: Site, yaml_text: str, line: int
 ):
     assert error_of(posts_dir, site, yaml_text).line == line
+
+
+def test_fences_are_the_ones_python_frontmatter_detects() -> None:
+    from frontmatter.default_handlers import YAMLHandler
+
+    from feedlib import posts
+
+    assert posts._YAML_FENCE.pattern == YAMLHandler.FM_BOUNDARY.pattern
+    assert posts._YAML_FENCE.flags == YAMLHandler.FM_BOUNDARY.flags
