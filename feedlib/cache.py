@@ -45,6 +45,7 @@ from .publish import write_atomic
 __all__ = [
     "CACHE_FILES",
     "CACHE_VERSION",
+    "INDEX_CHANGES_FILE",
     "INDEX_FILE",
     "RENDERED_FILE",
     "Indexed",
@@ -58,10 +59,15 @@ __all__ = [
 
 #: The index of every post, inside the cache folder.
 INDEX_FILE = "index.json"
+#: Changes to the index since it was last written whole, inside the cache folder.
+INDEX_CHANGES_FILE = "index-changes.json"
 #: The renderings of the posts the feeds show, inside the cache folder.
 RENDERED_FILE = "rendered.json"
-#: Every file the cache writes.
-CACHE_FILES = (INDEX_FILE, RENDERED_FILE)
+#: Every file the cache may write.
+CACHE_FILES = (INDEX_FILE, INDEX_CHANGES_FILE, RENDERED_FILE)
+# Changed index records are written apart, to a small file, until there are more than this
+# many or an eighth of the index: editing one post must not rewrite the record of every post.
+_CHANGES_MAX = 512
 #: The layout of the cache files; a file of another version is ignored.
 CACHE_VERSION = 3
 # What versions before 3 wrote: removed when the cache is saved.
@@ -327,6 +333,12 @@ def _holds_xml_illegal(text: str) -> bool:
 
 def _records_in(raw: bytes, fingerprint: str) -> dict[str, Any]:
     """The table of records in a cache file's bytes; :class:`_Invalid` unless it is one of ours."""
+    records: dict[str, Any] = _data_in(raw, fingerprint)["posts"]
+    return records
+
+
+def _data_in(raw: bytes, fingerprint: str) -> dict[str, Any]:
+    """What a cache file's bytes hold; :class:`_Invalid` unless it is one of ours."""
     try:
         text = raw.decode("utf-8")
         if _holds_xml_illegal(text):
@@ -338,10 +350,9 @@ def _records_in(raw: bytes, fingerprint: str) -> dict[str, Any]:
         raise _Invalid(f"is not a version {CACHE_VERSION} cache")
     if data.get("fingerprint") != fingerprint:
         raise _Invalid("was made with other settings or library versions")
-    posts = data.get("posts")
-    if not isinstance(posts, dict):
+    if not isinstance(data.get("posts"), dict):
         raise _Invalid("has no table of posts")
-    return posts
+    return data
 
 
 # --- the cache ---------------------------------------------------------------
@@ -396,21 +407,26 @@ def _decode_indexed(record: list[Any]) -> Indexed:
     return Indexed(digest, url, ident or url, when, draft, _terms(categories), _terms(tags))
 
 
-def _file_records(path: Path, fingerprint: str) -> dict[str, Any] | None:
-    """The records in one cache file; ``None`` when it is missing or cannot be used."""
+def _file_data(path: Path, fingerprint: str) -> tuple[dict[str, Any] | None, bytes]:
+    """What one cache file holds (``None`` when it cannot be used; empty when missing), and its bytes."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         _log.debug("cache: %s does not exist yet", path)
-        return {}
+        return {"posts": {}}, b""
     except OSError as error:
         _log.debug("cache: cannot read %s (%s); starting afresh", path, error.strerror or error)
-        return None
+        return None, b""
     try:
-        return _records_in(raw, fingerprint)
+        return _data_in(raw, fingerprint), raw
     except _Invalid as error:
         _log.debug("cache: %s %s; starting afresh", path, error)
-        return None
+        return None, raw
+
+
+def _identity(raw: bytes) -> str:
+    """What names one version of the index file: the changes file says which one it changes."""
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
 class PostCache:
@@ -431,6 +447,10 @@ class PostCache:
         self._index: dict[str, Any] = dict(index or {})
         self._rendered: dict[str, Any] = dict(rendered or {})
         self._dirty = {INDEX_FILE: False, RENDERED_FILE: False}
+        # The index file as last read or written (None: there is none to change), and
+        # every record changed (None: removed) since it was.
+        self._index_identity: str | None = None
+        self._changes: dict[str, Any] = {}
 
     @property
     def paths(self) -> tuple[Path, ...]:
@@ -452,18 +472,40 @@ class PostCache:
         if folder is None:
             return cls(fingerprint)
         cache = cls(fingerprint, folder=Path(folder))
-        for name, table in ((INDEX_FILE, cache._index), (RENDERED_FILE, cache._rendered)):
-            records = _file_records(cache.folder / name, fingerprint)  # type: ignore[operator]
-            if records is None:
-                cache._dirty[name] = True  # Rewrite it, even if no post changed.
-            else:
-                table.update(records)
+        cache._load_index(Path(folder), fingerprint)
+        rendered, _ = _file_data(Path(folder) / RENDERED_FILE, fingerprint)
+        if rendered is None:
+            cache._dirty[RENDERED_FILE] = True  # Rewrite it, even if no post changed.
+        else:
+            cache._rendered.update(rendered["posts"])
         return cache
+
+    def _load_index(self, folder: Path, fingerprint: str) -> None:
+        data, raw = _file_data(folder / INDEX_FILE, fingerprint)
+        if data is None or not raw:
+            self._dirty[INDEX_FILE] = data is None  # Rewrite a damaged one, even if no post changed.
+            return
+        self._index.update(data["posts"])
+        self._index_identity = _identity(raw)
+        changes, _ = _file_data(folder / INDEX_CHANGES_FILE, fingerprint)
+        if changes is None or changes.get("index") != self._index_identity:
+            return  # Changes to another version of the index (or none): the index alone stands.
+        for key, record in changes["posts"].items():
+            if record is None:
+                self._index.pop(key, None)
+            else:
+                self._index[key] = record
+        self._changes = dict(changes["posts"])
 
     def _forget(self, table: dict[str, Any], name: str, key: str, error: Exception) -> None:
         _log.debug("cache: record for %s in %s is unusable (%s); reading the file again", key, name, error)
+        self._remove(table, name, key)
+
+    def _remove(self, table: dict[str, Any], name: str, key: str) -> None:
         del table[key]
         self._dirty[name] = True
+        if table is self._index:
+            self._changes[key] = None
 
     def _indexed(self, key: str, test: int, value: str | None) -> Indexed | None:
         record = self._index.get(key)
@@ -496,7 +538,7 @@ class PostCache:
         encoded: list[Any] = [signature, digest, url, None if ident == url else ident, when, draft]
         encoded += [list(categories), list(tags)]
         if self._index.get(key) != encoded:
-            self._index[key] = encoded
+            self._index[key] = self._changes[key] = encoded
             self._dirty[INDEX_FILE] = True
 
     def rendered(self, key: str, digest: str, path: Path) -> tuple[Post, Rendered] | None:
@@ -536,14 +578,34 @@ class PostCache:
 
     def _keep_only(self, table: dict[str, Any], name: str, keep: set[str]) -> None:
         for key in [key for key in table if key not in keep]:
-            del table[key]
-            self._dirty[name] = True
+            self._remove(table, name, key)
+
+    def keys(self) -> list[str]:
+        """The keys of the files the index has a record of, sorted."""
+        return sorted(self._index)
 
     def to_bytes(self, name: str = INDEX_FILE) -> bytes:
-        """The content of the cache file ``name`` (:data:`INDEX_FILE` or :data:`RENDERED_FILE`)."""
-        records = self._index if name == INDEX_FILE else self._rendered
-        data = {"version": CACHE_VERSION, "fingerprint": self.fingerprint, "posts": records}
+        """The content of the cache file ``name`` (one of :data:`CACHE_FILES`) as it stands."""
+        data: dict[str, Any] = {"version": CACHE_VERSION, "fingerprint": self.fingerprint}
+        if name == INDEX_CHANGES_FILE:
+            data.update(index=self._index_identity, posts=self._changes)
+        else:
+            data["posts"] = self._index if name == INDEX_FILE else self._rendered
         return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+    def _save_index(self, folder: Path) -> Path:
+        if self._index_identity is not None and len(self._changes) <= max(
+            _CHANGES_MAX, len(self._index) // 8
+        ):
+            write_atomic(folder / INDEX_CHANGES_FILE, self.to_bytes(INDEX_CHANGES_FILE))
+            return folder / INDEX_CHANGES_FILE
+        content = self.to_bytes(INDEX_FILE)
+        write_atomic(folder / INDEX_FILE, content)
+        # A changes file left now names another version of the index: it is ignored, then replaced.
+        self._index_identity, self._changes = _identity(content), {}
+        with contextlib.suppress(OSError):
+            (folder / INDEX_CHANGES_FILE).unlink()
+        return folder / INDEX_FILE
 
     def save(self) -> list[Path]:
         """Write each cache file that changed, atomically; returns those written.
@@ -553,11 +615,13 @@ class PostCache:
         if self.folder is None:
             return []
         written = []
-        for name, dirty in self._dirty.items():
-            if dirty:
-                write_atomic(self.folder / name, self.to_bytes(name))
-                self._dirty[name] = False
-                written.append(self.folder / name)
+        if self._dirty[INDEX_FILE]:
+            written.append(self._save_index(self.folder))
+            self._dirty[INDEX_FILE] = False
+        if self._dirty[RENDERED_FILE]:
+            write_atomic(self.folder / RENDERED_FILE, self.to_bytes(RENDERED_FILE))
+            self._dirty[RENDERED_FILE] = False
+            written.append(self.folder / RENDERED_FILE)
         for name in _OLD_FILES if written else ():
             with contextlib.suppress(OSError):
                 (self.folder / name).unlink()

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 import feedlib
 import feedlib.incremental
 from feedlib.cache import (
-    CACHE_FILES,
+    INDEX_CHANGES_FILE,
     INDEX_FILE,
     RENDERED_FILE,
     PostCache,
@@ -82,7 +82,7 @@ def site(tmp_path: Path) -> SiteFiles:
 def test_cold_and_warm_builds_write_the_same_bytes(site: SiteFiles, tmp_path: Path) -> None:
     _build(site)
     cold = feed_bytes(site.out)
-    assert all((site.cache / name).is_file() for name in CACHE_FILES)
+    assert all((site.cache / name).is_file() for name in WHOLE_FILES)
     for name in cold:
         (site.out / name).unlink()
     _build(site)
@@ -153,6 +153,10 @@ def test_changing_a_setting_invalidates_the_cache(
     assert feed_bytes(site.out) == _fresh(site, tmp_path)
 
 
+# The files every build with a cache writes (changes to the index go apart only later).
+WHOLE_FILES = (INDEX_FILE, RENDERED_FILE)
+
+
 def _records(site: SiteFiles, name: str) -> dict[str, Any]:
     records: dict[str, Any] = json.loads((site.cache / name).read_bytes())["posts"]
     return records
@@ -162,8 +166,8 @@ def test_files_that_are_gone_are_pruned(site: SiteFiles) -> None:
     _build(site)
     (site.posts / "post-00000.md").unlink()
     _build(site)
-    assert "post-00000.md" not in _records(site, INDEX_FILE)
-    assert len(_records(site, INDEX_FILE)) == 7
+    config = feedlib.load_config(site.config)
+    assert PostCache.load(site.cache, config.site).keys() == [f"post-{n:05d}.md" for n in range(1, 8)]
     assert len(_records(site, RENDERED_FILE)) == 5
 
 
@@ -182,9 +186,9 @@ def signed_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.usefixtures("never_signed")
 def test_an_unchanged_build_does_not_rewrite_the_cache(site: SiteFiles) -> None:
     _build(site)
-    before = [(site.cache / name).stat() for name in CACHE_FILES]
+    before = [(site.cache / name).stat() for name in WHOLE_FILES]
     _build(site)
-    after = [(site.cache / name).stat() for name in CACHE_FILES]
+    after = [(site.cache / name).stat() for name in WHOLE_FILES]
     assert [(stat.st_ino, stat.st_mtime_ns) for stat in before] == [
         (stat.st_ino, stat.st_mtime_ns) for stat in after
     ]
@@ -314,7 +318,7 @@ RENDERED_CORRUPTIONS: dict[str, Callable[[bytes], bytes]] = {
     "tags nested": _mutate_records(_set(POST, TAGS, value=[["x"]])),
 }
 CORRUPTIONS = [
-    *((name, how, corrupt) for name in CACHE_FILES for how, corrupt in FILE_CORRUPTIONS.items()),
+    *((name, how, corrupt) for name in WHOLE_FILES for how, corrupt in FILE_CORRUPTIONS.items()),
     *((INDEX_FILE, how, corrupt) for how, corrupt in INDEX_CORRUPTIONS.items()),
     *((RENDERED_FILE, how, corrupt) for how, corrupt in RENDERED_CORRUPTIONS.items()),
 ]
@@ -400,3 +404,61 @@ def test_microseconds_order_instants_as_datetimes_do(first: datetime, second: da
     # The index sorts posts by this number instead of by their dates.
     assert (microseconds(first) < microseconds(second)) == (first < second)
     assert (microseconds(first) == microseconds(second)) == (first == second)
+
+
+@pytest.mark.usefixtures("never_signed")
+def test_an_edit_writes_only_the_changes_to_the_index(
+    site: SiteFiles, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _build(site)
+    index = (site.cache / INDEX_FILE).read_bytes()
+    for number, edit in ((6, 1), (3, 1), (6, 2)):
+        (site.posts / f"post-{number:05d}.md").write_text(post_text(number, edit=edit), encoding="utf-8")
+        _build(site)
+        assert (site.cache / INDEX_FILE).read_bytes() == index
+    changes = json.loads((site.cache / INDEX_CHANGES_FILE).read_bytes())["posts"]
+    assert sorted(changes) == ["post-00003.md", "post-00006.md"]
+    # Warm again: the changes are read back, nothing is parsed.
+    calls = Calls(monkeypatch)
+    published = _build(site)
+    assert (calls.yaml, calls.rendered) == (0, [])
+    assert not any(item.changed for item in published)
+    monkeypatch.undo()
+    assert feed_bytes(site.out) == _fresh(site, tmp_path)
+
+
+@pytest.mark.usefixtures("never_signed")
+def test_many_changes_rewrite_the_whole_index(site: SiteFiles, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(feedlib.cache, "_CHANGES_MAX", 2)
+    _build(site)
+    for number in range(4):
+        (site.posts / f"post-{number:05d}.md").write_text(post_text(number, edit=1), encoding="utf-8")
+    _build(site)
+    assert not (site.cache / INDEX_CHANGES_FILE).exists()
+    records = _records(site, INDEX_FILE)
+    assert len(records) == 8
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        pytest.param(lambda data: {**data, "index": "another version"}, id="of another index"),
+        pytest.param(lambda data: {**data, "posts": dict.fromkeys(data["posts"], "junk")}, id="junk records"),
+        pytest.param(lambda data: {**data, "posts": {k: [1, 2] for k in data["posts"]}}, id="short records"),
+        pytest.param(lambda data: {**data, "fingerprint": "other"}, id="other settings"),
+    ],
+)
+@pytest.mark.usefixtures("never_signed")
+def test_changes_that_do_not_fit_are_ignored(
+    site: SiteFiles, tmp_path: Path, changes: Callable[[dict[str, Any]], dict[str, Any]]
+) -> None:
+    _build(site)
+    (site.posts / "post-00006.md").write_text(post_text(6, edit=1), encoding="utf-8")
+    _build(site)
+    changes_file = site.cache / INDEX_CHANGES_FILE
+    changes_file.write_text(json.dumps(changes(json.loads(changes_file.read_bytes()))), encoding="utf-8")
+    (site.posts / "post-00005.md").write_text(post_text(5, edit=3), encoding="utf-8")
+    _build(site)
+    assert b"Post 5 edit 3" in (site.out / "feed.xml").read_bytes()
+    assert b"Post 6 edit 1" in (site.out / "feed.xml").read_bytes()
+    assert feed_bytes(site.out) == _fresh(site, tmp_path)
