@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -350,5 +351,24 @@ def _dispatch(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
-    with _logging(args):
+    with _logging(args), _without_cycle_collection():
         return _dispatch(args)
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Run without Python's cycle collector, as a command that ends soon can.
+
+    A build holds a record per post (100,000 objects for 10,000 posts) and
+    makes no reference cycles worth collecting (its peak memory is the same
+    without the collector), yet each full pass of the collector visits every
+    object: that was a fifth of a warm build. Memory is freed by reference
+    counting as before; worker processes inherit the setting.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

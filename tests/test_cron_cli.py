@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import gc
 import re
 import sys
 from pathlib import Path
@@ -9,6 +11,7 @@ from pathlib import Path
 import pytest
 from cron_helpers import SITE_URL, SiteFiles, post_text, run_feedlib, snapshot, write_site
 
+import feedlib.cli
 from feedlib.cli import _EPILOG, main
 
 _REPO = Path(__file__).resolve().parent.parent
@@ -227,3 +230,19 @@ def test_cron_examples_use_quiet() -> None:
     timer = (examples / "feedlib.timer").read_text(encoding="utf-8")
     assert "Persistent=true" in timer
     assert "OnCalendar=" in timer
+
+
+def test_the_cycle_collector_is_off_only_while_the_command_runs(
+    site: SiteFiles, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[bool] = []
+    original = feedlib.cli._dispatch
+
+    def dispatch(args: argparse.Namespace) -> int:
+        seen.append(gc.isenabled())
+        return original(args)
+
+    monkeypatch.setattr(feedlib.cli, "_dispatch", dispatch)
+    assert gc.isenabled()
+    status, _, _ = _run(capsys, "build", "--quiet", "--config", site.config)
+    assert (status, seen, gc.isenabled()) == (0, [False], True)
