@@ -45,11 +45,18 @@ def zone(name: str) -> tzinfo:
         raise ValueError(f"unknown timezone {name!r}") from error
 
 
+@functools.lru_cache(maxsize=256)
+def _fixed_zone(offset: timedelta) -> timezone:
+    """``timezone(offset)``, one object for each offset: most posts of a site share a few."""
+    return timezone(offset)
+
+
 def _fixed_offset(moment: datetime) -> datetime:
     offset = moment.utcoffset()
     if offset is None or isinstance(moment.tzinfo, ZoneInfo):
         return moment
-    return moment.replace(tzinfo=timezone(offset))
+    fixed = _fixed_zone(offset)
+    return moment if moment.tzinfo is fixed else moment.replace(tzinfo=fixed)
 
 
 class _UnknownZone(ValueError):
@@ -80,7 +87,7 @@ def _common_form(text: str) -> datetime | None:
         minutes = int(off_h) * 60 + int(off_m)
         if minutes >= 24 * 60:
             return None
-        tz = timezone(timedelta(minutes=-minutes if sign == "-" else minutes))
+        tz = _fixed_zone(timedelta(minutes=-minutes if sign == "-" else minutes))
     try:
         return datetime(
             int(year),
@@ -123,7 +130,7 @@ def _normalized(moment: datetime, tz: tzinfo) -> datetime:
     # Converting to UTC must not leave datetime's range, and the year must be
     # one the RFC 822 and RFC 3339 forms write with four digits.
     utc = moment.astimezone(UTC)
-    if not all(_MIN_YEAR <= year <= _MAX_YEAR for year in (moment.year, utc.year)):
+    if not (_MIN_YEAR <= moment.year <= _MAX_YEAR and _MIN_YEAR <= utc.year <= _MAX_YEAR):
         raise ValueError(f"the year must be between {_MIN_YEAR} and {_MAX_YEAR}")
     return moment
 
