@@ -246,6 +246,21 @@ def _json_fences(path: Path, text: str) -> tuple[str, int, str]:
     return fm_text, 1, body.lstrip("\n")
 
 
+def _next_fence(fence: re.Pattern[str], first: str, text: str, start: int) -> re.Match[str] | None:
+    """``fence.search(text, start)`` (the closing fence, as finditer would find it), for ``start > 0``.
+
+    A fence starts a line with ``first``: str.find skips to each such line,
+    where the regular expression would try every character of the front matter.
+    """
+    at = text.find("\n" + first, start - 1)
+    while at != -1:
+        match = fence.match(text, at + 1)
+        if match is not None:
+            return match
+        at = text.find("\n" + first, at + 1)
+    return None
+
+
 def _fences(path: Path, text: str) -> tuple[str, int, str]:
     """The front matter's text, the line it starts on, and the body, split without reading YAML or TOML.
 
@@ -266,8 +281,7 @@ def _fences(path: Path, text: str) -> tuple[str, int, str]:
         )
     opening = fence.match(text)
     assert opening is not None
-    # The next match after the opening fence, as finditer would find it.
-    closing = fence.search(text, opening.end())
+    closing = _next_fence(fence, delimiter[0], text, opening.end())
     if closing is None:
         raise PostError(path, f"front matter is not closed: add a '{delimiter}' line after it", 1)
     fm_text = text[opening.end() : closing.start()]

@@ -27,7 +27,6 @@ _XML_ILLEGAL = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\
 _ILLEGAL_ASCII = bytes(range(0x20)).translate(None, b"\t\n\r") + b"\x7f"
 _ILLEGAL_C1 = re.compile(b"\xc2[\x80-\x9f]")
 _NONCHARACTERS = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")
-_WHITESPACE = re.compile(r"\s+")
 # Code points that belong to the character before them: cutting just before one
 # would split what a reader sees as one character.
 _JOINERS = {"\u200d", "\u034f"}
@@ -55,7 +54,9 @@ def utf8_is_xml_legal(data: bytes) -> bool:
 
 def collapse_whitespace(text: str) -> str:
     """Turn every run of whitespace into one space and trim both ends."""
-    return _WHITESPACE.sub(" ", text).strip()
+    # str.split and the regular expression's \s agree on what whitespace is
+    # (str.isspace); splitting is several times faster.
+    return " ".join(text.split())
 
 
 def _continues_previous(char: str) -> bool:

@@ -384,6 +384,17 @@ def test_toml_and_json_without_a_backslash_need_no_cleaning(post_path: Path, fm:
     check_no_escape_means_nothing_to_clean(post_path, fm + "\nBody.\n")
 
 
+@given(
+    text=st.lists(st.sampled_from(["-", "---", "+++", "+", "\n", " ", "a", "\t"]), max_size=20).map("".join),
+    start=st.integers(min_value=1, max_value=30),
+)
+def test_the_closing_fence_is_the_next_match_of_the_fence(text: str, start: int):
+    for fence, first in ((posts._YAML_FENCE, "-"), (posts._TOML_FENCE, "+")):
+        found = posts._next_fence(fence, first, text, start)
+        expected = fence.search(text, start)
+        assert (found and found.span()) == (expected and expected.span())
+
+
 # -- smaller properties --------------------------------------------------------------------------
 
 

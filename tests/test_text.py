@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import UTC, date, datetime
 
@@ -29,6 +30,12 @@ def test_strip_xml_illegal():
 @example(text="\ufffd\ufeff\t\n\r")
 def test_utf8_is_xml_legal_says_whether_strip_xml_illegal_changes_the_text(text: str):
     assert utf8_is_xml_legal(text.encode("utf-8")) == (strip_xml_illegal(text) == text)
+
+
+@given(text=st.text())
+@example(text=" a\u3000\x1c\x85b\u2028 \xa0")
+def test_collapse_whitespace_is_what_the_regular_expression_says(text: str):
+    assert collapse_whitespace(text) == re.sub(r"\s+", " ", text).strip()
 
 
 def test_collapse_whitespace():
