@@ -462,3 +462,10 @@ def test_changes_that_do_not_fit_are_ignored(
     assert b"Post 5 edit 3" in (site.out / "feed.xml").read_bytes()
     assert b"Post 6 edit 1" in (site.out / "feed.xml").read_bytes()
     assert feed_bytes(site.out) == _fresh(site, tmp_path)
+
+
+def test_a_cache_of_an_older_layout_is_replaced(site: SiteFiles) -> None:
+    site.cache.mkdir(parents=True)
+    (site.cache / "posts.json").write_text('{"version": 2, "posts": {}}', encoding="utf-8")
+    _build(site)
+    assert sorted(path.name for path in site.cache.iterdir()) == sorted(WHOLE_FILES)
