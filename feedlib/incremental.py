@@ -118,11 +118,6 @@ class LoadedPost(NamedTuple):
         return self.record.url
 
     @property
-    def id(self) -> str:
-        """The post's entry id."""
-        return self.record.id
-
-    @property
     def categories(self) -> tuple[str, ...]:
         """The post's categories."""
         return self.record.categories
