@@ -4,7 +4,7 @@ A record is reused only while the file's bytes (by BLAKE2b hash) and every
 setting that affects reading or rendering (by :func:`settings_fingerprint`)
 are the same, so an unchanged post is neither parsed nor rendered again.
 
-Two JSON files, each written atomically, only when it changed:
+JSON files, each written atomically, only when it changed:
 
 * the index (``index.json``) holds what every build needs of every post:
   its hash, URL, id, time, draft flag and terms, and the file's signature
@@ -12,10 +12,13 @@ Two JSON files, each written atomically, only when it changed:
   unchanged is not even read: git's rule for its index. A signature is only
   kept for a file last changed well before the build looked at it, so an edit
   within the same clock tick can never hide behind one.
+* its changes (``index-changes.json``): records changed since the index was
+  last written whole, which names the index it changes by hash; an edit
+  writes this small file, not the whole index, until the changes are many.
 * the renderings (``rendered.json``) hold, for the posts the feeds show, the
   whole post (but its body) and its HTML and summary.
 
-A warm build of a large archive thus reads two files, not one per post, and
+A warm build of a large archive thus reads a few files, not one per post, and
 decodes whole posts only for the entries it writes. JSON and not pickle,
 because loading a cache must never run code. Anything unexpected in either
 file (truncated, garbage, another version, wrong shapes) is logged at debug
