@@ -38,6 +38,8 @@ _ASCII_DROPPED_PRETTY = re.compile(r"[^A-Za-z0-9._~!$&'()+,;=@]+")
 # A path that absolute_url would leave as it is: ASCII characters that quote()
 # keeps with _PATH_SAFE, no "%" to decode, no query or fragment.
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9/\-._~!$&'()*+,;=:@]*")
+# What makes a path more than a path to urlsplit and unquote.
+_NOT_ONLY_PATH = re.compile(r"[%?#\t\r\n]")
 
 
 def slugify(text: str, *, pretty: bool = False, cased: bool = False) -> str:
@@ -132,11 +134,31 @@ def absolute_url(path: str, site: Site) -> str:
     """
     if _ABSOLUTE.match(path):
         return _canonical(path)
-    if _PLAIN_PATH.fullmatch(path):
-        prefix = _site_prefix(site.base_url)
-        if prefix is not None:
-            return prefix + path.lstrip("/")
-    return _canonical(site.base_url + path.lstrip("/"))
+    relative = path.lstrip("/")
+    prefix = _site_prefix(site.base_url)
+    if prefix is not None:
+        if _PLAIN_PATH.fullmatch(relative):
+            return prefix + relative
+        encoded = _encoded_path(relative)
+        if encoded is not None:
+            return prefix + encoded
+    return _canonical(site.base_url + relative)
+
+
+def _encoded_path(relative: str) -> str | None:
+    """What _canonical makes of ``relative`` at the end of a URL path; ``None`` if it needs _canonical.
+
+    With no "%" to decode, no query or fragment, and nothing urlsplit drops,
+    the path is only normalized and encoded. NFC of the whole URL is NFC of
+    each side of the site URL's last "/", which composes with nothing.
+    """
+    normalized = unicodedata.normalize("NFC", relative)
+    if _NOT_ONLY_PATH.search(normalized):
+        return None
+    try:
+        return quote(normalized, safe=_PATH_SAFE)
+    except UnicodeEncodeError:
+        return None  # A lone surrogate: _canonical raises, naming the whole URL.
 
 
 @functools.lru_cache(maxsize=16)
@@ -144,12 +166,13 @@ def _site_prefix(base_url: str) -> str | None:
     """What a plain path is appended to when resolved against ``base_url``; ``None`` if that is not enough.
 
     ``base_url`` ends with "/". With a scheme and a host and no query or
-    fragment, the URL path is its end, and a path that matches _PLAIN_PATH
-    (and, stripped, does not start with "/") appended to it ends up
-    unchanged at the end of the URL's path: NFC leaves ASCII as it is (no
-    ASCII character composes with the one before it), unquote has no "%" of
-    the path's to decode, and quote keeps every one of its characters.
-    So _canonical(base_url + path) is _canonical(base_url) + path.
+    fragment, the URL path is its end, and a path without "%", "?", "#" or
+    the characters urlsplit drops, appended to it (without a leading "/"),
+    ends up at the end of the URL's path: NFC does not reach across "/",
+    unquote has no "%" of the path's to decode, and quote encodes character
+    by character. So _canonical(base_url + path) is _canonical(base_url)
+    followed by the path, normalized and encoded; a path that matches
+    _PLAIN_PATH is left as it is.
     """
     try:
         parts = urlsplit(unicodedata.normalize("NFC", base_url))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -228,7 +229,8 @@ SITE_URLS = [
 ]
 PATH_PIECES = ["a", "Z", "0", "/", "//", "-", ".", "..", "~", ":", "@", "!", "$", "&", "'", "(", ")", "*",
                "+", ",", ";", "=", "%", "%2F", "%zz", "?", "#", " ", "\t", "ü", "e\u0301", "\u0301", "日本",
-               "https://", "HTTP://X.example:80/"]  # fmt: skip
+               "https://", "HTTP://X.example:80/", "\u212a", "\u037e", "\u0338", "\ud800", "\r", "\n",
+               "\u3000"]  # fmt: skip
 
 
 def canonical_or_error(url: str) -> str:
@@ -295,3 +297,10 @@ def test_expand_permalink_works_out_only_what_the_pattern_uses(
 ):
     post = make_post(slug=slug, categories=tuple(categories), date=when)
     assert expand_permalink(pattern, post, site) == expand_every_placeholder(pattern, post, site)
+
+
+def test_nfc_never_reaches_across_a_slash():
+    # What _encoded_path relies on: NFC("…/" + path) is NFC("…/") + NFC(path).
+    for code in range(0x110000):
+        char = chr(code)
+        assert unicodedata.normalize("NFC", "/" + char) == "/" + unicodedata.normalize("NFC", char)
