@@ -378,17 +378,20 @@ def _terms(fm: _FrontMatter, *keys: str) -> tuple[str, ...]:
         elif isinstance(value, list):
             parts = []
             for item in value:
-                if item is None:
+                if type(item) is str:  # Nearly every item: scalar_text would give it back.
+                    parts.append(item)
+                elif item is None:
                     continue
-                if not isinstance(item, _SCALARS):
+                elif not isinstance(item, _SCALARS):
                     raise fm.error(key, f"expected a list of names, found a {_kind(item)} in it")
-                parts.append(scalar_text(item))
+                else:
+                    parts.append(scalar_text(item))
         elif isinstance(value, _SCALARS):
             parts = [scalar_text(value)]
         else:
             raise fm.error(key, f"expected a list or a comma-separated string, got a {_kind(value)}")
-        terms.extend(part.strip() for part in parts)
-    return tuple(dict.fromkeys(term for term in terms if term))
+        terms.extend([part.strip() for part in parts])
+    return tuple(dict.fromkeys([term for term in terms if term]))
 
 
 def _author(value: object) -> Author:
