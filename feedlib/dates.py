@@ -74,6 +74,15 @@ def _zone_of(name: str | None, offset: int | None) -> tzinfo | None:
     return timezone(timedelta(hours=hours))
 
 
+@functools.lru_cache(maxsize=256)
+def _offset_zone(sign: str, hours: str, minutes: str) -> timezone | None:
+    """The zone of an offset written ``+09:00`` or ``+0900``; ``None`` for a day or more."""
+    total = int(hours) * 60 + int(minutes)
+    if total >= 24 * 60:
+        return None
+    return _fixed_zone(timedelta(minutes=-total if sign == "-" else total))
+
+
 def _common_form(text: str) -> datetime | None:
     """``text`` read without dateutil if it has one of the common forms; ``None`` otherwise."""
     match = _COMMON_DATE.fullmatch(text)
@@ -84,10 +93,9 @@ def _common_form(text: str) -> datetime | None:
     if zulu:
         tz = UTC
     elif sign:
-        minutes = int(off_h) * 60 + int(off_m)
-        if minutes >= 24 * 60:
+        tz = _offset_zone(sign, off_h, off_m)
+        if tz is None:
             return None
-        tz = _fixed_zone(timedelta(minutes=-minutes if sign == "-" else minutes))
     try:
         return datetime(
             int(year),
