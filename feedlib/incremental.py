@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Protocol, TypeVar
 
@@ -232,6 +233,7 @@ def load_posts_cached(
         else [Source.of(file) for file in files]
     )
     trusted_before = time.time_ns() - RACY_MARGIN_NS
+    debug = _log.isEnabledFor(logging.DEBUG)
     results: list[LoadedPost | PostError | None] = []
     pending: list[tuple[int, Source, str | None]] = []
     for file in sources:
@@ -242,7 +244,8 @@ def load_posts_cached(
             continue
         record = cache.signed(file.key, signature) if signature is not None else None
         if record is not None:
-            _log.debug("cache hit: %s", file.location)
+            if debug:
+                _log.debug("cache hit: %s", file.location)
             results.append(LoadedPost(file, record))
         else:
             pending.append((len(results), file, signature))
@@ -276,12 +279,13 @@ def select_loaded(
     Works on index records alone, so no post is decoded to choose.
     """
     cutoff = microseconds(now if now is not None else datetime.now(UTC))
+    # attrgetter, not lambdas: these run for every post of the archive on every build.
     return newest_published(
         loaded,
         hidden=lambda item: item.record.draft or item.record.when > cutoff,
-        when=lambda item: item.record.when,
-        path=lambda item: item.file.location,
-        identify=lambda item: (item.record.url, item.record.id),
+        when=attrgetter("record.when"),
+        path=attrgetter("file.location"),
+        identify=attrgetter("record.url", "record.id"),
         on_error=on_error,
     )
 
