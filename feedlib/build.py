@@ -64,7 +64,7 @@ def render_site(
     problems: list[PostError] = []
     site, options = config.site, config.build
     loaded = load_posts_cached(
-        options.posts, site, cache, on_error=problems.append, files=_post_files(config)
+        options.posts, site, cache, on_error=problems.append, files=_post_files(config), will_render=True
     )
     liquid = _liquid_renderer(config, loaded)
     failed: list[PostError] = []

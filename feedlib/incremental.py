@@ -220,12 +220,14 @@ def load_posts_cached(
     on_error: Callable[[PostError], None] | None = None,
     *,
     files: Sequence[PostFile] | None = None,
+    will_render: bool = False,
 ) -> list[LoadedPost]:
     """Every post under ``folder`` (or in ``files``), from the cache where a file is unchanged.
 
     Errors are handled as :func:`feedlib.posts.load_posts` does. Records of
     files that are gone are dropped from the cache. When many files need
-    reading (a cold build), they are read, hashed and parsed in a process pool.
+    reading (a cold build), they are read, hashed and parsed in a process pool;
+    with ``will_render``, the renderer is set up meanwhile.
     """
     sources = (
         [Source(key, location) for key, location in post_file_locations(folder)]
@@ -254,7 +256,7 @@ def load_posts_cached(
     # Posts parsed here keep their bodies for rendering; a pool sends back only records.
     keep = len(tasks) < PARALLEL_PARSE_MIN
     looks = map_ordered(partial(_examine, site, keep), tasks, minimum=PARALLEL_PARSE_MIN)
-    preparing = None if keep else _prepare_in_background(site)
+    preparing = _prepare_in_background(site) if will_render and not keep else None
     for (index, file, signature), found in zip(pending, looks, strict=True):
         results[index] = _settle(file, signature, found, site, cache)
     if preparing is not None:
