@@ -243,6 +243,8 @@ def _json_fences(path: Path, text: str) -> tuple[str, int, str]:
         fm_text, body = _split_json(text)
     except json.JSONDecodeError as error:
         raise PostError(path, f"invalid JSON front matter: {error.msg}", error.lineno) from None
+    except RecursionError:
+        raise PostError(path, "JSON front matter nests too deeply", 1) from None
     return fm_text, 1, body.lstrip("\n")
 
 
@@ -311,6 +313,8 @@ def _load_other(path: Path, text: str, fm_text: str, first_line: int) -> Any:
 
     try:
         return TOML.load(fm_text)
+    except RecursionError:
+        raise PostError(path, "TOML front matter nests too deeply", first_line) from None
     except tomllib.TOMLDecodeError as error:
         match = _TOML_POSITION.search(str(error))
         # "(at end of document)": the last line of the front matter.
@@ -345,6 +349,19 @@ def _load_yaml(path: Path, fm_text: str, first_line: int) -> Any:
         raise PostError(path, f"{key}: cannot read its value: {error!s}", first_line + number) from None
 
 
+def _cleaned(path: Path, data: Any, first_line: int) -> Any:
+    """:func:`_xml_safe` of ``data``; :class:`PostError` for a value that contains itself."""
+    try:
+        return _xml_safe(data)
+    except RecursionError:
+        # YAML lets an alias sit inside its own anchor (x: &a [*a]): no feed can show that.
+        raise PostError(
+            path,
+            "front matter nests too deeply, or a value contains itself (an alias inside its anchor)",
+            first_line,
+        ) from None
+
+
 def _split(path: Path, text: str) -> tuple[_FrontMatter, str]:
     fm_text, first_line, body = _fences(path, text)
     if not _YAML_FENCE.match(text):
@@ -352,13 +369,13 @@ def _split(path: Path, text: str) -> tuple[_FrontMatter, str]:
         if not isinstance(data, Mapping):
             raise PostError(path, f"front matter must be a table of keys, not a {_kind(data)}", first_line)
         if _may_hold_xml_illegal(fm_text):
-            data = _xml_safe(data)
+            data = _cleaned(path, data, first_line)
         return _FrontMatter(path, data, fm_text, first_line), body
     data = _load_yaml(path, fm_text, first_line)
     if data is None:
         data = {}
     elif _may_hold_xml_illegal(fm_text):
-        data = _xml_safe(data)
+        data = _cleaned(path, data, first_line)
     if not isinstance(data, Mapping):
         raise PostError(
             path, f"front matter must be a mapping of keys to values, not a {_kind(data)}", first_line

@@ -292,7 +292,12 @@ def _lxml_links_absolute(root: HtmlElement, base_url: str) -> None:
     lxml also drops ``<base>`` (even with ``resolve_base_href=False``) and
     rewrites URLs in CSS.
     """
-    root.make_links_absolute(base_url, resolve_base_href=False, handle_failures="ignore")
+    try:
+        root.make_links_absolute(base_url, resolve_base_href=False, handle_failures="ignore")
+    except AttributeError as error:
+        # lxml fails so on a link attribute it expects but does not find
+        # (<param valuetype="ref"> without a value): the post is reported, not the build crashed.
+        raise ValueError(f"cannot make the links in its HTML absolute ({error})") from None
     for element in root.iter("*"):
         srcset = element.get("srcset")
         if srcset:

@@ -589,3 +589,33 @@ def test_fences_are_the_ones_python_frontmatter_detects() -> None:
 
     assert posts._YAML_FENCE.pattern == YAMLHandler.FM_BOUNDARY.pattern
     assert posts._YAML_FENCE.flags == YAMLHandler.FM_BOUNDARY.flags
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("alias.md", "---\ntitle: A\nx: &a [*a]\n---\nbody\n", "contains itself"),
+        ("mapping.md", "---\ntitle: A\nx: &a {y: *a}\n---\nbody\n", "contains itself"),
+        (
+            "deep.md",
+            "{" + '"a":' + "[" * 100_000 + "]" * 100_000 + "}\nbody\n",
+            "JSON front matter nests too deeply",
+        ),
+        (
+            "deep-toml.md",
+            "+++\nx = " + "[" * 100_000 + "]" * 100_000 + "\n+++\nbody\n",
+            "TOML front matter nests",
+        ),
+    ],
+)
+def test_front_matter_that_cannot_end_is_a_post_error(
+    tmp_path: Path, name: str, text: str, message: str
+) -> None:
+    path = tmp_path / f"2025-01-01-{name}"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(PostError, match=message) as caught:
+        load_post(path, Site(url="https://example.com/", title="t"))
+    assert caught.value.path == path

@@ -162,3 +162,17 @@ def test_reading_a_default_config_imports_no_renderer(tmp_path: Path):
     command = [sys.executable, "-c", code, str(config)]
     run = subprocess.run(command, capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"
+
+
+def test_html_lxml_cannot_rewrite_is_a_post_error(tmp_path: Path) -> None:
+    # lxml's link rewriting raises AttributeError on <param valuetype="ref"> without a value.
+    from feedlib import PostError, Site, load_post, render_post
+
+    path = tmp_path / "2025-01-01-param.md"
+    path.write_text(
+        '---\ntitle: P\n---\n<object><param name="x" valuetype="ref"></object>\n', encoding="utf-8"
+    )
+    site = Site(url="https://example.com/", title="t")
+    with pytest.raises(PostError, match="cannot make the links in its HTML absolute") as caught:
+        render_post(load_post(path, site), site)
+    assert caught.value.path == path
