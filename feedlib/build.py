@@ -63,8 +63,16 @@ def render_site(
     """
     problems: list[PostError] = []
     site, options = config.site, config.build
+    # A feed of every post shows (nearly) every post read: render each where it is read.
+    render_all = options.limit is None and not config.liquid.enabled
     loaded = load_posts_cached(
-        options.posts, site, cache, on_error=problems.append, files=_post_files(config), will_render=True
+        options.posts,
+        site,
+        cache,
+        on_error=problems.append,
+        files=_post_files(config),
+        will_render=True,
+        render_all=render_all,
     )
     liquid = _liquid_renderer(config, loaded)
     failed: list[PostError] = []

@@ -8,6 +8,7 @@ posts are decoded, or parsed and rendered, only for the entries written.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import threading
@@ -137,6 +138,7 @@ class _Same(NamedTuple):
 class _Parsed(NamedTuple):
     record: Indexed
     post: Post | None
+    rendering: tuple[Post, Rendered] | None = None
 
 
 class _Failed(NamedTuple):
@@ -158,11 +160,15 @@ def _parse(file: Source, raw: bytes, site: Site) -> Post:
     return parse_post(path, decode_post(path, raw), site, categories=file.categories, dateless=file.dateless)
 
 
-def _examine(site: Site, keep: bool, task: tuple[Source, str | None]) -> _Same | _Parsed | _Failed:
+def _examine(
+    site: Site, keep: bool, render: bool, task: tuple[Source, str | None]
+) -> _Same | _Parsed | _Failed:
     """Read and hash one file; parse it unless its hash is the one expected.
 
     Runs in a worker process when many files need a look (a cold build), so it
-    takes and returns only what pickles cheaply; ``keep`` sends the whole post back.
+    takes and returns only what pickles cheaply; ``keep`` sends the whole post
+    back, ``render`` its rendering too (a feed of every post would read it again
+    for that otherwise; one it cannot render is rendered, and reported, later).
     """
     file, expected = task
     try:
@@ -175,7 +181,11 @@ def _examine(site: Site, keep: bool, task: tuple[Source, str | None]) -> _Same |
         url, ident = post_identity(post, site)
     except PostError as error:
         return _Failed(str(error.path), error.message, error.line)
-    return _Parsed(indexed(post, digest, url, ident), post if keep else None)
+    rendering = None
+    if render:
+        with contextlib.suppress(PostError):
+            rendering = _portable(post), render_post(post, site)
+    return _Parsed(indexed(post, digest, url, ident), post if keep else None, rendering)
 
 
 def _settle(
@@ -187,11 +197,13 @@ def _settle(
     if isinstance(found, _Same):
         record = cache.known(file.key, found.digest)
         if record is None:  # The cached record could not be decoded: read the post afresh.
-            return _settle(file, signature, _examine(site, True, (file, None)), site, cache)
+            return _settle(file, signature, _examine(site, True, False, (file, None)), site, cache)
         _log.debug("cache hit: %s", file.location)
         cache.put(file.key, signature, record)
         return LoadedPost(file, record)
     cache.put(file.key, signature, found.record)
+    if found.rendering is not None:
+        cache.put_rendered(file.key, found.record.digest, *found.rendering)
     return LoadedPost(file, found.record, found.post)
 
 
@@ -221,13 +233,16 @@ def load_posts_cached(
     *,
     files: Sequence[PostFile] | None = None,
     will_render: bool = False,
+    render_all: bool = False,
 ) -> list[LoadedPost]:
     """Every post under ``folder`` (or in ``files``), from the cache where a file is unchanged.
 
     Errors are handled as :func:`feedlib.posts.load_posts` does. Records of
     files that are gone are dropped from the cache. When many files need
     reading (a cold build), they are read, hashed and parsed in a process pool;
-    with ``will_render``, the renderer is set up meanwhile.
+    with ``will_render``, the renderer is set up meanwhile, and with
+    ``render_all`` (a feed of every post, without Liquid) each post read there
+    is rendered there too, into the cache.
     """
     sources = (
         [Source(key, location) for key, location in post_file_locations(folder)]
@@ -255,8 +270,9 @@ def load_posts_cached(
     tasks = [(file, cache.digest(file.key)) for _, file, _ in pending]
     # Posts parsed here keep their bodies for rendering; a pool sends back only records.
     keep = len(tasks) < PARALLEL_PARSE_MIN
-    looks = map_ordered(partial(_examine, site, keep), tasks, minimum=PARALLEL_PARSE_MIN)
-    preparing = _prepare_in_background(site) if will_render and not keep else None
+    render_here = render_all and not keep
+    looks = map_ordered(partial(_examine, site, keep, render_here), tasks, minimum=PARALLEL_PARSE_MIN)
+    preparing = _prepare_in_background(site) if will_render and not keep and not render_here else None
     for (index, file, signature), found in zip(pending, looks, strict=True):
         results[index] = _settle(file, signature, found, site, cache)
     if preparing is not None:

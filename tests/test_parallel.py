@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cron_helpers import feed_bytes, post_text, write_site
@@ -119,3 +120,23 @@ def test_a_post_that_fails_to_render_in_a_worker_is_a_post_error(
         feedlib.build(replace(config, build=replace(config.build, cache=None)), wait=5)
     assert [error.path.name for error in caught.value.errors] == ["post-00001.md"]
     assert "nested too deeply" in str(caught.value)
+
+
+def test_a_pooled_archive_renders_each_post_where_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pooled: pytest.MonkeyPatch
+) -> None:
+    site = write_site(tmp_path / "site", count=12)
+    rendered_later: list[int] = []
+    original = feedlib.incremental._renderings
+
+    def renderings(missing: Any, *args: Any) -> Any:
+        rendered_later.append(len(missing))
+        return original(missing, *args)
+
+    monkeypatch.setattr(feedlib.incremental, "_renderings", renderings)
+    _build(site.config, tmp_path / "out", tmp_path / "cache", None)
+    assert rendered_later == [0]
+    # A feed of the newest five reads every post but renders only those five, afterwards.
+    rendered_later.clear()
+    _build(site.config, tmp_path / "out-5", tmp_path / "cache-5", 5)
+    assert rendered_later == [5]
