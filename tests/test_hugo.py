@@ -119,7 +119,7 @@ def test_cached_builds_of_toml_and_json_posts_match_uncached(tmp_path: Path):
     (tmp_path / "public" / "feed.xml").unlink()
     cold = _build(tmp_path)
     (tmp_path / "public" / "feed.xml").unlink()
-    warm = _build(tmp_path)  # posts and renderings from the cache, bodies cut from the files
+    warm = _build(tmp_path)  # posts and renderings from the cache: nothing parsed or rendered
     assert fresh == cold == warm
     assert b"The body of the TOML post." in warm
     assert b"The body of the JSON post." in warm
