@@ -184,7 +184,7 @@ def _encode_time(moment: datetime) -> list[Any] | None:
 
 
 def _text(value: object) -> str:
-    # No string can hold a character XML forbids: _records_in checked the whole file.
+    # No string can hold a character XML forbids: _data_in checked the whole file.
     if not isinstance(value, str):
         raise _Invalid(f"expected a string, got {type(value).__name__}")
     return value
@@ -334,12 +334,6 @@ def _holds_xml_illegal(text: str) -> bool:
     return maybe_escaped and _FOREIGN_ESCAPE.search(text) is not None
 
 
-def _records_in(raw: bytes, fingerprint: str) -> dict[str, Any]:
-    """The table of records in a cache file's bytes; :class:`_Invalid` unless it is one of ours."""
-    records: dict[str, Any] = _data_in(raw, fingerprint)["posts"]
-    return records
-
-
 def _data_in(raw: bytes, fingerprint: str) -> dict[str, Any]:
     """What a cache file's bytes hold; :class:`_Invalid` unless it is one of ours."""
     try:
@@ -454,11 +448,6 @@ class PostCache:
         # every record changed (None: removed) since it was.
         self._index_identity: str | None = None
         self._changes: dict[str, Any] = {}
-
-    @property
-    def paths(self) -> tuple[Path, ...]:
-        """The cache files (written or not), or none for a cache kept in memory."""
-        return () if self.folder is None else tuple(self.folder / name for name in CACHE_FILES)
 
     @property
     def dirty(self) -> bool:
