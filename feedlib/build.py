@@ -6,8 +6,9 @@ turns their results and errors into lines and exit statuses.
 
 from __future__ import annotations
 
+import itertools
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -23,7 +24,7 @@ from .liquid_settings import liquid_fingerprint
 from .lock import DEFAULT_WAIT, output_lock
 from .model import Entry, Site
 from .posts import PostFile
-from .publish import Document, Published, remove_stale_temporaries, render_documents, write_documents
+from .publish import Document, Feed, Published, remove_stale_temporaries, render_feeds, write_documents
 from .terms import format_path, term_feeds
 
 if TYPE_CHECKING:
@@ -60,6 +61,24 @@ def render_site(
     (its Liquid) is handled the same way, and the next post takes its place.
     ``now`` (default: the current time) leaves out posts dated after it.
     ``cache`` is read and updated, not saved.
+    """
+    return list(
+        _render_site(config, cache, now=now, skip_invalid=skip_invalid, on_skip=on_skip, progress=progress)
+    )
+
+
+def _render_site(
+    config: Config,
+    cache: PostCache,
+    *,
+    now: datetime | None,
+    skip_invalid: bool,
+    on_skip: Callable[[PostError], None] | None,
+    progress: Progress | None,
+) -> Iterator[Document]:
+    """:func:`render_site`, with large feeds still rendering (in other processes) when it returns.
+
+    The cache is complete by then: it can be saved while they render.
     """
     problems: list[PostError] = []
     site, options = config.site, config.build
@@ -104,21 +123,18 @@ def render_site(
     def entries_of(items: Sequence[LoadedPost]) -> list[Entry]:
         return [entries[item.key] for item in items]
 
-    documents = render_documents(
-        site, entries_of(main), options.formats, options.paths, stylesheet=options.stylesheet
-    )
-    for feed in per_term:
-        documents += render_documents(
+    paths = {name: options.paths.get(name, FORMATS[name].filename) for name in options.formats}
+    feeds = [Feed(site, entries_of(main), paths)] + [
+        Feed(
             _term_site(site, feed.term),
             entries_of(feed.posts),
-            options.formats,
             {name: format_path(feed.path, name) for name in options.formats},
-            stylesheet=options.stylesheet,
         )
-    if options.stylesheet:
-        documents.append(Document("xsl", STYLESHEET_NAME, stylesheet_bytes(), 0))
-    _check_distinct(documents)
-    return documents
+        for feed in per_term
+    ]
+    more = [Document("xsl", STYLESHEET_NAME, stylesheet_bytes(), 0)] if options.stylesheet else []
+    _check_distinct([path for feed in feeds for path in feed.paths.values()] + [STYLESHEET_NAME] * len(more))
+    return itertools.chain(render_feeds(feeds, stylesheet=options.stylesheet), more)
 
 
 def _term_site(site: Site, term: str) -> Site:
@@ -126,15 +142,14 @@ def _term_site(site: Site, term: str) -> Site:
     return replace(site, title=f"{site.title} \u2014 {term}")
 
 
-def _check_distinct(documents: Sequence[Document]) -> None:
+def _check_distinct(paths: Sequence[str]) -> None:
     seen: set[str] = set()
-    for document in documents:
-        if document.relative_path in seen:
+    for path in paths:
+        if path in seen:
             raise ConfigError(
-                f"two feeds would be written to {document.relative_path}: "
-                "give [feeds] categories and tags different paths"
+                f"two feeds would be written to {path}: give [feeds] categories and tags different paths"
             )
-        seen.add(document.relative_path)
+        seen.add(path)
 
 
 def _remove_stale_temporaries(out: Path, documents: Sequence[Document]) -> None:
@@ -205,9 +220,11 @@ def build(
             remove_stale_temporaries(config.build.cache, CACHE_FILES)
         cache = _open_cache(config)
         try:
-            documents = render_site(
+            rendering = _render_site(
                 config, cache, now=now, skip_invalid=skip_invalid, on_skip=on_skip, progress=progress
             )
+            _save_cache(cache)  # While large feeds render in other processes.
+            documents = list(rendering)
         finally:
             _save_cache(cache)  # What was read stays useful even when some posts are invalid.
         _remove_stale_temporaries(Path(out), documents)

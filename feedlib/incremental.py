@@ -50,6 +50,9 @@ _log = logging.getLogger(__name__)
 #: (reading a post takes about 0.2 ms, rendering one a few ms; a pool takes tens of ms to start).
 PARALLEL_PARSE_MIN = 256
 PARALLEL_RENDER_MIN = 24
+# Posts a worker takes at a time when it renders them: a chunk takes tens of milliseconds,
+# so the last one leaves the other core idle only that long.
+_RENDER_CHUNK = 8
 
 
 class Progress(Protocol):
@@ -271,7 +274,12 @@ def load_posts_cached(
     # Posts parsed here keep their bodies for rendering; a pool sends back only records.
     keep = len(tasks) < PARALLEL_PARSE_MIN
     render_here = render_all and not keep
-    looks = map_ordered(partial(_examine, site, keep, render_here), tasks, minimum=PARALLEL_PARSE_MIN)
+    looks = map_ordered(
+        partial(_examine, site, keep, render_here),
+        tasks,
+        minimum=PARALLEL_PARSE_MIN,
+        chunk=_RENDER_CHUNK if render_here else 256,
+    )
     preparing = _prepare_in_background(site) if will_render and not keep and not render_here else None
     for (index, file, signature), found in zip(pending, looks, strict=True):
         results[index] = _settle(file, signature, found, site, cache)
@@ -378,7 +386,10 @@ def _renderings(
         return _rendered_here(missing, site, liquid)
     # Raw front matter may not pickle (and is not needed); the body is, unless it comes from the file.
     light = [item._replace(post=item.post and replace(item.post, front_matter={})) for item in missing]
-    return map(_outcome, map_ordered(partial(_render_item, site), light, minimum=PARALLEL_RENDER_MIN))
+    rendered = map_ordered(
+        partial(_render_item, site), light, minimum=PARALLEL_RENDER_MIN, chunk=_RENDER_CHUNK
+    )
+    return map(_outcome, rendered)
 
 
 def liquid_check(item: LoadedPost, site: Site, liquid: PostRenderer) -> None:

@@ -14,12 +14,13 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, TypeVar
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
-__all__ = ["WORKERS_VARIABLE", "map_ordered", "worker_count"]
+__all__ = ["WORKERS_VARIABLE", "map_ordered", "map_shared", "worker_count"]
 
 #: The environment variable that sets the number of worker processes (1: no pool).
 WORKERS_VARIABLE = "FEEDLIB_WORKERS"
@@ -28,6 +29,7 @@ _log = logging.getLogger(__name__)
 _PARENT_CHECK_SECONDS = 0.5
 _In = TypeVar("_In")
 _Out = TypeVar("_Out")
+_Shared = TypeVar("_Shared")
 
 
 def worker_count() -> int:
@@ -41,36 +43,76 @@ def worker_count() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def map_ordered(function: Callable[[_In], _Out], items: Sequence[_In], *, minimum: int) -> Iterator[_Out]:
+def map_ordered(
+    function: Callable[[_In], _Out], items: Sequence[_In], *, minimum: int, chunk: int = 256
+) -> Iterator[_Out]:
     """``function`` applied to each of ``items``, yielded in order.
 
     With at least ``minimum`` items and more than one worker, the calls run in
     a process pool (``function`` and the items must pickle), started before
     this returns; otherwise they run here, one by one as results are taken.
+    A worker takes at most ``chunk`` items at a time: fewer for items that
+    take long, so that no core waits long for the last one at the end.
     """
+    return _map(function, items, here=function, minimum=minimum, chunk=chunk)
+
+
+def map_shared(
+    function: Callable[[_Shared, _In], _Out], shared: _Shared, items: Sequence[_In], *, minimum: int
+) -> Iterator[_Out]:
+    """``function(shared, item)`` for each of ``items``, yielded in order, one item per task.
+
+    As :func:`map_ordered`, for a few costly items that all need one large
+    value: each worker process gets ``shared`` once, when it starts (where
+    processes fork, as on Linux before Python 3.14, it inherits it without
+    a copy), where passing it with each item would pickle it each time.
+    """
+    here: Callable[[_In], _Out] = partial(function, shared)
+    return _map(partial(_call_shared, function), items, here=here, minimum=minimum, chunk=1, shared=shared)
+
+
+def _map(
+    function: Callable[[_In], _Out],
+    items: Sequence[_In],
+    *,
+    here: Callable[[_In], _Out],
+    minimum: int,
+    chunk: int,
+    shared: object = None,
+) -> Iterator[_Out]:
+    """``function`` over ``items`` in a pool (its workers given ``shared``), or ``here`` in this process."""
     workers = min(worker_count(), len(items))
     if workers < 2 or len(items) < minimum:
-        return map(function, items)
+        return map(here, items)
     # Chunks big enough to keep pickling overhead low, small enough to balance the cores.
-    chunksize = max(1, min(256, len(items) // (workers * 8)))
+    chunksize = max(1, min(chunk, len(items) // (workers * 8)))
     from concurrent.futures import ProcessPoolExecutor  # Only when a pool pays: a slow import.
 
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_exit_with, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(os.getpid(), shared))
     try:
         results = pool.map(function, items, chunksize=chunksize)
     except BaseException:
         pool.shutdown(cancel_futures=True)
         raise
-    return _draining(pool, results, function, items)
+    return _draining(pool, results, here, items)
 
 
-def _exit_with(parent: int) -> None:
-    """In a worker: end when ``parent`` does.
+# In a worker process: what map_shared's items share.
+_worker: dict[str, Any] = {}
+
+
+def _call_shared(function: Callable[[Any, _In], _Out], item: _In) -> _Out:
+    return function(_worker["shared"], item)
+
+
+def _start_worker(parent: int, shared: object) -> None:
+    """In a worker: keep ``shared`` for :func:`_call_shared`, and end when ``parent`` does.
 
     A build killed outright (SIGKILL, out of memory) cannot stop its pool, and
     a worker waiting for work would wait for ever: a cron job would leave
     one behind each time.
     """
+    _worker["shared"] = shared
 
     def watch() -> None:
         while os.getppid() == parent:

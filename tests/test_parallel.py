@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cron_helpers import feed_bytes, post_text, write_site
+from cron_helpers import post_text, write_site
 
 import feedlib
 import feedlib.incremental
+import feedlib.publish
 from feedlib.cache import INDEX_FILE, RENDERED_FILE
-from feedlib.parallel import WORKERS_VARIABLE, map_ordered, worker_count
+from feedlib.parallel import WORKERS_VARIABLE, map_ordered, map_shared, worker_count
 
 _PARENT = os.getpid()
 
@@ -50,6 +51,30 @@ def test_a_dead_worker_does_not_fail_the_work(monkeypatch: pytest.MonkeyPatch) -
     assert list(map_ordered(_square_here_only, items, minimum=10)) == [n * n for n in items]
 
 
+def _indexed(table: dict[int, str], key: int) -> tuple[str, int]:
+    if os.getpid() != _PARENT and key == 3:
+        os._exit(1)
+    return table[key], os.getpid()
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_map_shared_gives_each_call_the_shared_value(monkeypatch: pytest.MonkeyPatch, workers: str) -> None:
+    monkeypatch.setenv(WORKERS_VARIABLE, workers)
+    table = {key: f"value {key}" for key in range(3)}
+    results = list(map_shared(_indexed, table, [2, 0, 1, 2], minimum=2))
+    assert [value for value, _ in results] == ["value 2", "value 0", "value 1", "value 2"]
+    assert ({pid for _, pid in results} == {os.getpid()}) == (workers == "1")
+    # Too few items for a pool: every call runs here.
+    assert {pid for _, pid in map_shared(_indexed, table, [0, 1], minimum=3)} == {os.getpid()}
+
+
+def test_map_shared_goes_on_here_when_a_worker_dies(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(WORKERS_VARIABLE, "2")
+    table = {key: f"value {key}" for key in range(6)}
+    results = list(map_shared(_indexed, table, list(range(6)), minimum=2))
+    assert [value for value, _ in results] == [f"value {key}" for key in range(6)]
+
+
 def _build(config_path: Path, out: Path, cache: Path | None, limit: int | None) -> list[feedlib.Published]:
     config = feedlib.load_config(config_path)
     config = replace(config, build=replace(config.build, out=out, cache=cache, limit=limit))
@@ -62,6 +87,7 @@ def pooled(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     monkeypatch.setenv(WORKERS_VARIABLE, "2")
     monkeypatch.setattr(feedlib.incremental, "PARALLEL_PARSE_MIN", 1)
     monkeypatch.setattr(feedlib.incremental, "PARALLEL_RENDER_MIN", 1)
+    monkeypatch.setattr(feedlib.publish, "PARALLEL_ENTRIES_MIN", 1)
     return monkeypatch
 
 
@@ -69,15 +95,22 @@ def pooled(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
 def test_a_pooled_build_writes_what_a_serial_build_writes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pooled: pytest.MonkeyPatch, limit: int | None
 ) -> None:
-    site = write_site(tmp_path / "site", count=30, build_extra='formats = ["atom", "rss", "json"]\n')
+    site = write_site(
+        tmp_path / "site",
+        count=30,
+        build_extra='formats = ["atom", "rss", "json"]\nstylesheet = true\n\n[feeds]\ntags = true\n',
+    )
     (site.posts / "post-00003.md").write_text(post_text(3) + "\n<!--more-->\nmore", encoding="utf-8")
     pooled_out, pooled_cache = tmp_path / "pooled", tmp_path / "pooled-cache"
     _build(site.config, pooled_out, pooled_cache, limit)
     monkeypatch.setenv(WORKERS_VARIABLE, "1")
     serial_out, serial_cache = tmp_path / "serial", tmp_path / "serial-cache"
     _build(site.config, serial_out, serial_cache, limit)
-    assert feed_bytes(pooled_out) == feed_bytes(serial_out)
-    assert (pooled_out / "feed.json").read_bytes() == (serial_out / "feed.json").read_bytes()
+    written = sorted(path.relative_to(serial_out) for path in serial_out.rglob("*") if path.is_file())
+    assert len(written) > 10  # Feeds of every tag, in each format, and the stylesheet.
+    assert sorted(path.relative_to(pooled_out) for path in pooled_out.rglob("*") if path.is_file()) == written
+    for name in written:
+        assert (pooled_out / name).read_bytes() == (serial_out / name).read_bytes(), name
     for name in (INDEX_FILE, RENDERED_FILE):
         assert (pooled_cache / name).read_bytes() == (serial_cache / name).read_bytes()
     # Warm, from the pooled cache, in one process: nothing changes.
