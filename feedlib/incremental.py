@@ -90,12 +90,15 @@ class LoadedPost(NamedTuple):
     """A post file and its index record: what choosing the posts a feed shows needs.
 
     ``post`` is the whole post (body and front matter) when this process
-    parsed it; otherwise it is read again if a feed shows it.
+    parsed it; otherwise it is read again if a feed shows it. ``rendered``
+    is the post (without its body) and its rendering, when a worker
+    rendered it as it read it (a feed of every post).
     """
 
     file: Source
     record: Indexed
     post: Post | None = None
+    rendered: tuple[Post, Rendered] | None = None
 
     @property
     def key(self) -> str:
@@ -207,7 +210,7 @@ def _settle(
     cache.put(file.key, signature, found.record)
     if found.rendering is not None:
         cache.put_rendered(file.key, found.record.digest, *found.rendering)
-    return LoadedPost(file, found.record, found.post)
+    return LoadedPost(file, found.record, found.post, found.rendering)
 
 
 def _prepare_in_background(site: Site) -> threading.Thread:
@@ -419,7 +422,7 @@ def render_entries(
     ``on_error`` is passed there and left out. Afterwards the cache keeps
     renderings for exactly these posts.
     """
-    known = {item.key: cache.rendered(item.key, item.digest, item.path) for item in selected}
+    known = {item.key: item.rendered or cache.rendered(item.key, item.digest, item.path) for item in selected}
     missing = [item for item in selected if known[item.key] is None]
     errors: list[PostError] = []
     # A pool starts (forks) before a progress bar starts its thread.
