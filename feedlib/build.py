@@ -6,15 +6,18 @@ turns their results and errors into lines and exit statuses.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 import logging
-from collections.abc import Callable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from .cache import CACHE_FILES, PostCache
+from .cache import CACHE_FILES, RACY_MARGIN_NS, PostCache, file_signature
 from .config import Config
 from .errors import ConfigError, PostError, PostErrors, PublishError
 from .formats import FORMATS
@@ -22,10 +25,11 @@ from .formats.stylesheet import STYLESHEET_NAME, stylesheet_bytes
 from .incremental import LoadedPost, Progress, liquid_check, load_posts_cached, render_entries, select_loaded
 from .liquid_settings import liquid_fingerprint
 from .lock import DEFAULT_WAIT, output_lock
-from .model import Entry, Site
+from .model import Site
 from .posts import PostFile
 from .publish import Document, Feed, Published, remove_stale_temporaries, render_feeds, write_documents
 from .terms import format_path, term_feeds
+from .urls import absolute_url
 
 if TYPE_CHECKING:
     from .preview import FeedPreview
@@ -62,9 +66,51 @@ def render_site(
     ``now`` (default: the current time) leaves out posts dated after it.
     ``cache`` is read and updated, not saved.
     """
-    return list(
-        _render_site(config, cache, now=now, skip_invalid=skip_invalid, on_skip=on_skip, progress=progress)
+    rendering = _render_site(
+        config, cache, now=now, skip_invalid=skip_invalid, on_skip=on_skip, progress=progress
     )
+    assert rendering is not None  # Only a build asks whether its files are unchanged.
+    return list(rendering)
+
+
+class _Outline(NamedTuple):
+    """What a build is about to write, known before anything is rendered.
+
+    ``plan`` is a hash of everything its files are made from (``None`` when
+    that cannot be known beforehand: posts rendered as Liquid may read other
+    posts); ``files`` holds each file's format, path in the output folder,
+    number of entries and URL.
+    """
+
+    plan: str | None
+    files: list[tuple[str, str, int, str | None]]
+
+
+def _outline(
+    config: Config, cache: PostCache, feeds: Sequence[tuple[Site, Sequence[LoadedPost], Mapping[str, str]]]
+) -> _Outline:
+    files: list[tuple[str, str, int, str | None]] = [
+        (name, path, len(items), absolute_url(path, site))
+        for site, items, paths in feeds
+        for name, path in paths.items()
+    ]
+    if config.build.stylesheet:
+        files.append(("xsl", STYLESHEET_NAME, 0, None))
+    if config.liquid.enabled:
+        return _Outline(None, files)
+    made_from = {
+        # The settings, feedlib and the libraries that read and render posts and write feeds.
+        "cache": cache.fingerprint,
+        "site": repr(config.site),
+        "out": str(config.build.out),
+        "stylesheet": config.build.stylesheet,
+        "feeds": [
+            [site.title, dict(paths), [[item.key, item.digest] for item in items]]
+            for site, items, paths in feeds
+        ],
+    }
+    text = json.dumps(made_from, ensure_ascii=False, sort_keys=True)
+    return _Outline(hashlib.blake2b(text.encode("utf-8"), digest_size=20).hexdigest(), files)
 
 
 def _render_site(
@@ -75,10 +121,14 @@ def _render_site(
     skip_invalid: bool,
     on_skip: Callable[[PostError], None] | None,
     progress: Progress | None,
-) -> Iterator[Document]:
+    unchanged: Callable[[_Outline], bool] | None = None,
+) -> Iterator[Document] | None:
     """:func:`render_site`, with large feeds still rendering (in other processes) when it returns.
 
     The cache is complete by then: it can be saved while they render.
+    ``unchanged`` is asked, before anything is rendered, whether the files
+    this build would write are already published as they would be: if it
+    says so, nothing is rendered and this returns ``None``.
     """
     problems: list[PostError] = []
     site, options = config.site, config.build
@@ -94,6 +144,8 @@ def _render_site(
         render_all=render_all,
     )
     liquid = _liquid_renderer(config, loaded)
+    formats = options.formats
+    paths = {name: options.paths.get(name, FORMATS[name].filename) for name in formats}
     failed: list[PostError] = []
     while True:
         clashes: list[PostError] = []
@@ -105,6 +157,19 @@ def _render_site(
             raise PostErrors(problems + clashes)
         main = visible if options.limit is None else visible[: options.limit]
         per_term = term_feeds(visible, options.feeds, options.limit)
+        feeds = [(site, main, paths)] + [
+            (
+                _term_site(site, feed.term),
+                feed.posts,
+                {name: format_path(feed.path, name) for name in formats},
+            )
+            for feed in per_term
+        ]
+        stylesheet = [STYLESHEET_NAME] if options.stylesheet else []
+        _check_distinct([path for _, _, feed_paths in feeds for path in feed_paths.values()] + stylesheet)
+        if unchanged is not None and not failed and unchanged(_outline(config, cache, feeds)):
+            _report(problems + clashes, on_skip)
+            return None
         # Every post any feed shows is rendered once, in the archive's order.
         shown = {item.key for item in main} | {item.key for feed in per_term for item in feed.posts}
         to_render = [item for item in visible if item.key in shown]
@@ -115,26 +180,20 @@ def _render_site(
             break
         if not skip_invalid:
             raise PostErrors(problems + failed)
-    for problem in problems + clashes + failed:
+    _report(problems + clashes + failed, on_skip)
+    entries = {item.key: entry for item, entry in zip(to_render, rendered, strict=True)}
+    more = [Document("xsl", STYLESHEET_NAME, stylesheet_bytes(), 0)] if options.stylesheet else []
+    rendering = [
+        Feed(feed_site, [entries[item.key] for item in items], feed_paths)
+        for feed_site, items, feed_paths in feeds
+    ]
+    return itertools.chain(render_feeds(rendering, stylesheet=options.stylesheet), more)
+
+
+def _report(problems: Sequence[PostError], on_skip: Callable[[PostError], None] | None) -> None:
+    for problem in problems:
         if on_skip is not None:
             on_skip(problem)
-    entries = {item.key: entry for item, entry in zip(to_render, rendered, strict=True)}
-
-    def entries_of(items: Sequence[LoadedPost]) -> list[Entry]:
-        return [entries[item.key] for item in items]
-
-    paths = {name: options.paths.get(name, FORMATS[name].filename) for name in options.formats}
-    feeds = [Feed(site, entries_of(main), paths)] + [
-        Feed(
-            _term_site(site, feed.term),
-            entries_of(feed.posts),
-            {name: format_path(feed.path, name) for name in options.formats},
-        )
-        for feed in per_term
-    ]
-    more = [Document("xsl", STYLESHEET_NAME, stylesheet_bytes(), 0)] if options.stylesheet else []
-    _check_distinct([path for feed in feeds for path in feed.paths.values()] + [STYLESHEET_NAME] * len(more))
-    return itertools.chain(render_feeds(feeds, stylesheet=options.stylesheet), more)
 
 
 def _term_site(site: Site, term: str) -> Site:
@@ -219,16 +278,66 @@ def build(
         if config.build.cache is not None:
             remove_stale_temporaries(config.build.cache, CACHE_FILES)
         cache = _open_cache(config)
+        outlines: list[_Outline] = []
+
+        def unchanged(outline: _Outline) -> bool:
+            outlines.append(outline)
+            return _still_published(Path(out), cache, outline)
+
         try:
             rendering = _render_site(
-                config, cache, now=now, skip_invalid=skip_invalid, on_skip=on_skip, progress=progress
+                config,
+                cache,
+                now=now,
+                skip_invalid=skip_invalid,
+                on_skip=on_skip,
+                progress=progress,
+                unchanged=unchanged,
             )
+            if rendering is None:
+                return [
+                    Published(Path(out) / path, name, entries, False, url)
+                    for name, path, entries, url in outlines[0].files
+                ]
             _save_cache(cache)  # While large feeds render in other processes.
             documents = list(rendering)
         finally:
             _save_cache(cache)  # What was read stays useful even when some posts are invalid.
         _remove_stale_temporaries(Path(out), documents)
-        return write_documents(documents, out)
+        published = write_documents(documents, out)
+        _record_published(Path(out), cache, outlines[0].plan, documents)
+        return published
+
+
+def _still_published(out: Path, cache: PostCache, outline: _Outline) -> bool:
+    """Whether each file of ``outline`` is as the last build published it from the same plan.
+
+    A file is known by its signature (inode, size, times), as post files are.
+    """
+    recorded = cache.published(outline.plan) if outline.plan is not None else None
+    if recorded is None or set(recorded) != {path for _, path, _, _ in outline.files}:
+        return False
+    for path, signature in recorded.items():
+        try:
+            if file_signature(out / path) != signature:
+                return False
+        except OSError:
+            return False
+    _log.debug("published files are up to date: nothing to render")
+    return True
+
+
+def _record_published(out: Path, cache: PostCache, plan: str | None, documents: Sequence[Document]) -> None:
+    """Remember what the files in ``out`` were published from, for the next build to skip rendering them."""
+    trusted_before = time.time_ns() - RACY_MARGIN_NS
+    signatures: dict[str, str | None] = {}
+    for document in documents:
+        try:
+            signatures[document.relative_path] = file_signature(out / document.relative_path, trusted_before)
+        except OSError:
+            signatures[document.relative_path] = None
+    cache.set_published(plan, signatures)
+    _save_cache(cache)
 
 
 def dry_run(

@@ -17,6 +17,10 @@ JSON files, each written atomically, only when it changed:
   writes this small file, not the whole index, until the changes are many.
 * the renderings (``rendered.json``) hold, for the posts the feeds show, the
   whole post (but its body) and its HTML and summary.
+* the outputs (``outputs.json``): a hash of everything the last build's feed
+  files were made from (settings, and the hash of each post they show) and
+  each file's signature. A build that would make them from the same again,
+  and finds them untouched, renders nothing (and reads no renderings).
 
 A warm build of a large archive thus reads a few files, not one per post, and
 decodes whole posts only for the entries it writes. JSON and not pickle,
@@ -50,6 +54,7 @@ __all__ = [
     "CACHE_VERSION",
     "INDEX_CHANGES_FILE",
     "INDEX_FILE",
+    "OUTPUTS_FILE",
     "RENDERED_FILE",
     "Indexed",
     "PostCache",
@@ -66,8 +71,10 @@ INDEX_FILE = "index.json"
 INDEX_CHANGES_FILE = "index-changes.json"
 #: The renderings of the posts the feeds show, inside the cache folder.
 RENDERED_FILE = "rendered.json"
+#: What the last build published: a hash of what it wrote from, and each file's signature.
+OUTPUTS_FILE = "outputs.json"
 #: Every file the cache may write.
-CACHE_FILES = (INDEX_FILE, INDEX_CHANGES_FILE, RENDERED_FILE)
+CACHE_FILES = (INDEX_FILE, INDEX_CHANGES_FILE, RENDERED_FILE, OUTPUTS_FILE)
 # Changed index records are written apart, to a small file, until there are more than this
 # many or an eighth of the index: editing one post must not rewrite the record of every post.
 _CHANGES_MAX = 512
@@ -79,8 +86,8 @@ _OLD_FILES = ("posts.json",)
 #: again within the same tick of the file system's clock: it gets no signature.
 RACY_MARGIN_NS = 2_000_000_000
 
-# The modules (of the libraries) whose behaviour shapes a Post or its HTML.
-_LIBRARIES = ("markdown", "frontmatter", "yaml", "lxml", "dateutil", "tzdata", "nh3", "cmarkgfm")
+# The modules (of the libraries) whose behaviour shapes a Post, its HTML or a feed document.
+_LIBRARIES = ("markdown", "frontmatter", "yaml", "lxml", "dateutil", "tzdata", "nh3", "cmarkgfm", "feedgen")
 
 # An escape json.dumps(ensure_ascii=False) writes only for characters XML forbids.
 _FOREIGN_ESCAPE = re.compile(r"(?:^|[^\\])(?:\\\\)*\\[bfu]")
@@ -334,8 +341,8 @@ def _holds_xml_illegal(text: str) -> bool:
     return maybe_escaped and _FOREIGN_ESCAPE.search(text) is not None
 
 
-def _data_in(raw: bytes, fingerprint: str) -> dict[str, Any]:
-    """What a cache file's bytes hold; :class:`_Invalid` unless it is one of ours."""
+def _data_in(raw: bytes, fingerprint: str, table: str = "posts") -> dict[str, Any]:
+    """What a cache file's bytes hold (a ``table`` of records); :class:`_Invalid` unless it is one of ours."""
     try:
         text = raw.decode("utf-8")
         if _holds_xml_illegal(text):
@@ -347,8 +354,8 @@ def _data_in(raw: bytes, fingerprint: str) -> dict[str, Any]:
         raise _Invalid(f"is not a version {CACHE_VERSION} cache")
     if data.get("fingerprint") != fingerprint:
         raise _Invalid("was made with other settings or library versions")
-    if not isinstance(data.get("posts"), dict):
-        raise _Invalid("has no table of posts")
+    if not isinstance(data.get(table), dict):
+        raise _Invalid(f"has no table of {table}")
     return data
 
 
@@ -404,18 +411,18 @@ def _decode_indexed(record: list[Any]) -> Indexed:
     return Indexed(digest, url, ident or url, when, draft, _terms(categories), _terms(tags))
 
 
-def _file_data(path: Path, fingerprint: str) -> tuple[dict[str, Any] | None, bytes]:
+def _file_data(path: Path, fingerprint: str, table: str = "posts") -> tuple[dict[str, Any] | None, bytes]:
     """What one cache file holds (``None`` when it cannot be used; empty when missing), and its bytes."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         _log.debug("cache: %s does not exist yet", path)
-        return {"posts": {}}, b""
+        return {table: {}}, b""
     except OSError as error:
         _log.debug("cache: cannot read %s (%s); starting afresh", path, error.strerror or error)
         return None, b""
     try:
-        return _data_in(raw, fingerprint), raw
+        return _data_in(raw, fingerprint, table), raw
     except _Invalid as error:
         _log.debug("cache: %s %s; starting afresh", path, error)
         return None, raw
@@ -442,8 +449,10 @@ class PostCache:
         self.fingerprint = fingerprint
         self.folder = folder
         self._index: dict[str, Any] = dict(index or {})
-        self._rendered: dict[str, Any] = dict(rendered or {})
-        self._dirty = {INDEX_FILE: False, RENDERED_FILE: False}
+        # Read from the folder on first use: a build that renders nothing never needs it.
+        self._rendered_table: dict[str, Any] | None = dict(rendered or {}) if rendered or not folder else None
+        self._dirty = {INDEX_FILE: False, RENDERED_FILE: False, OUTPUTS_FILE: False}
+        self._outputs: dict[str, Any] = {}
         # The index file as last read or written (None: there is none to change), and
         # every record changed (None: removed) since it was.
         self._index_identity: str | None = None
@@ -465,12 +474,21 @@ class PostCache:
             return cls(fingerprint)
         cache = cls(fingerprint, folder=Path(folder))
         cache._load_index(Path(folder), fingerprint)
-        rendered, _ = _file_data(Path(folder) / RENDERED_FILE, fingerprint)
-        if rendered is None:
-            cache._dirty[RENDERED_FILE] = True  # Rewrite it, even if no post changed.
-        else:
-            cache._rendered.update(rendered["posts"])
+        outputs, _ = _file_data(Path(folder) / OUTPUTS_FILE, fingerprint, "files")
+        if outputs is not None and isinstance(outputs.get("plan"), str):
+            cache._outputs = {"plan": outputs["plan"], "files": outputs["files"]}
         return cache
+
+    @property
+    def _rendered(self) -> dict[str, Any]:
+        """The renderings, read from the folder the first time they are asked for."""
+        if self._rendered_table is None:
+            assert self.folder is not None
+            rendered, _ = _file_data(self.folder / RENDERED_FILE, self.fingerprint)
+            if rendered is None:
+                self._dirty[RENDERED_FILE] = True  # Rewrite it, even if no post changed.
+            self._rendered_table = rendered["posts"] if rendered is not None else {}
+        return self._rendered_table
 
     def _load_index(self, folder: Path, fingerprint: str) -> None:
         data, raw = _file_data(folder / INDEX_FILE, fingerprint)
@@ -572,6 +590,27 @@ class PostCache:
         for key in [key for key in table if key not in keep]:
             self._remove(table, name, key)
 
+    def published(self, plan: str) -> Mapping[str, str] | None:
+        """The signature of each file the last build published, if it published them from ``plan``.
+
+        ``plan`` is a hash of everything the files were made from; see :meth:`set_published`.
+        """
+        files = self._outputs.get("files")
+        return files if self._outputs.get("plan") == plan and isinstance(files, dict) else None
+
+    def set_published(self, plan: str | None, files: Mapping[str, str | None]) -> None:
+        """Remember that ``files`` (path: signature) were published from ``plan``.
+
+        A file without a signature (or a ``plan`` of ``None``) cannot be
+        trusted to hold what it was written with: no record is kept.
+        """
+        outputs: dict[str, Any] = {}
+        if plan is not None and all(files.values()):
+            outputs = {"plan": plan, "files": dict(files)}
+        if outputs != self._outputs:
+            self._outputs = outputs
+            self._dirty[OUTPUTS_FILE] = True
+
     def keys(self) -> list[str]:
         """The keys of the files the index has a record of, sorted."""
         return sorted(self._index)
@@ -581,6 +620,8 @@ class PostCache:
         data: dict[str, Any] = {"version": CACHE_VERSION, "fingerprint": self.fingerprint}
         if name == INDEX_CHANGES_FILE:
             data.update(index=self._index_identity, posts=self._changes)
+        elif name == OUTPUTS_FILE:
+            data.update(plan=self._outputs.get("plan"), files=self._outputs.get("files", {}))
         else:
             data["posts"] = self._index if name == INDEX_FILE else self._rendered
         return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
@@ -610,12 +651,13 @@ class PostCache:
         if self._dirty[INDEX_FILE]:
             written.append(self._save_index(self.folder))
             self._dirty[INDEX_FILE] = False
-        if self._dirty[RENDERED_FILE]:
-            write_atomic(self.folder / RENDERED_FILE, self.to_bytes(RENDERED_FILE))
-            self._dirty[RENDERED_FILE] = False
-            written.append(self.folder / RENDERED_FILE)
+        for name in (RENDERED_FILE, OUTPUTS_FILE):
+            if self._dirty[name]:
+                write_atomic(self.folder / name, self.to_bytes(name))
+                self._dirty[name] = False
+                written.append(self.folder / name)
         for name in _OLD_FILES if written else ():
             with contextlib.suppress(OSError):
                 (self.folder / name).unlink()
-        _log.debug("cache: %d posts, %d renderings; wrote %s", len(self._index), len(self._rendered), written)
+        _log.debug("cache: %d posts; wrote %s", len(self._index), written)
         return written

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import date, datetime
@@ -20,7 +21,7 @@ __all__ = [
 # Characters outside XML 1.0's Char production (https://www.w3.org/TR/xml/#charsets),
 # which a feed cannot carry escaped or not, and the C1 controls and DEL that
 # XML discourages and feed validators flag. Dropped on the way in.
-_XML_ILLEGAL = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_XML_ILLEGAL = "[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 # The same characters in UTF-8: one byte each below 0x80; C2 80 to C2 9F for
 # U+0080 to U+009F; EF BF BE and EF BF BF for U+FFFE and U+FFFF. (Surrogates
 # are not valid UTF-8.)
@@ -34,7 +35,14 @@ _JOINERS = {"\u200d", "\u034f"}
 
 def strip_xml_illegal(text: str) -> str:
     """Remove the characters that XML 1.0 forbids."""
-    return _XML_ILLEGAL.sub("", text)
+    return _xml_illegal().sub("", text)
+
+
+@functools.cache
+def _xml_illegal() -> re.Pattern[str]:
+    # Compiled on first use: its ranges take milliseconds to compile, which a
+    # build whose feeds are up to date would pay at every start.
+    return re.compile(_XML_ILLEGAL)
 
 
 def utf8_is_xml_legal(data: bytes) -> bool:

@@ -8,13 +8,14 @@ from collections.abc import Sequence
 from lxml import etree
 
 from ..model import Entry, Site
+from . import FORMATS
 from ._common import feed_time, xml_safe_site
 from ._feedgen import add_image, author_dicts, describe_images, new_generator, serialize
 
 __all__ = ["FILENAME", "MEDIA_TYPE", "render"]
 
-FILENAME = "feed.xml"
-MEDIA_TYPE = "application/atom+xml"
+FILENAME = FORMATS["atom"].filename
+MEDIA_TYPE = FORMATS["atom"].media_type
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _TEXT_CONSTRUCTS = (f"{_ATOM}title", f"{_ATOM}subtitle", f"{_ATOM}summary")

@@ -11,12 +11,13 @@ from datetime import datetime
 from typing import Any
 
 from ..model import Author, Entry, Site
+from . import FORMATS
 from ._common import feed_time, home_url
 
 __all__ = ["FILENAME", "MEDIA_TYPE", "VERSION", "render"]
 
-FILENAME = "feed.json"
-MEDIA_TYPE = "application/feed+json"
+FILENAME = FORMATS["json"].filename
+MEDIA_TYPE = FORMATS["json"].media_type
 VERSION = "https://jsonfeed.org/version/1.1"
 
 

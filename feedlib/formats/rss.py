@@ -12,13 +12,14 @@ from collections.abc import Sequence
 from lxml import etree
 
 from ..model import Entry, Site
+from . import FORMATS
 from ._common import feed_time, xml_safe_site
 from ._feedgen import add_image, describe_images, new_generator, serialize
 
 __all__ = ["FILENAME", "MEDIA_TYPE", "render"]
 
-FILENAME = "rss.xml"
-MEDIA_TYPE = "application/rss+xml"
+FILENAME = FORMATS["rss"].filename
+MEDIA_TYPE = FORMATS["rss"].media_type
 
 _ATOM_LINK = "{http://www.w3.org/2005/Atom}link"
 

@@ -1,0 +1,144 @@
+"""A build whose feeds are already published as they would be renders nothing and writes nothing."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cron_helpers import post_text, write_site
+
+import feedlib
+from feedlib.cache import OUTPUTS_FILE
+
+_BUILD = sys.modules["feedlib.build"]
+
+
+@pytest.fixture
+def trusted_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files written a moment ago get a signature (normally only after two seconds)."""
+    monkeypatch.setattr(_BUILD, "RACY_MARGIN_NS", 0)
+
+
+@pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many feeds each build renders."""
+    counts: list[int] = []
+    original = _BUILD.render_feeds
+
+    def counting(feeds: Any, **options: Any) -> Any:
+        counts.append(len(feeds))
+        return original(feeds, **options)
+
+    monkeypatch.setattr(_BUILD, "render_feeds", counting)
+    return counts
+
+
+def _config(root: Path, extra: str = "") -> feedlib.Config:
+    """A site of eight posts; ``extra`` goes after its [build] table's settings."""
+    site = write_site(root, count=8, build_extra='cache = ".feedlib-cache"\n' + extra)
+    config = feedlib.load_config(site.config)
+    assert (config.build.out, config.build.cache) == (root / "public", root / ".feedlib-cache")
+    return config
+
+
+def _build(config: feedlib.Config) -> list[feedlib.Published]:
+    return feedlib.build(config, wait=5)
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
+@pytest.mark.usefixtures("trusted_at_once")
+def test_an_unchanged_site_renders_nothing(tmp_path: Path, renders: list[int]) -> None:
+    config = _config(
+        tmp_path, 'formats = ["atom", "rss", "json"]\nstylesheet = true\n\n[feeds]\ntags = true\n'
+    )
+    first = _build(config)
+    files = _files(tmp_path / "public")
+    assert len(files) > 10  # Feeds of every tag, in each format, and the stylesheet.
+    again = _build(config)
+    assert len(renders) == 1  # The first build only.
+    assert [(p.path, p.format, p.entries, p.url) for p in again] == [
+        (p.path, p.format, p.entries, p.url) for p in first
+    ]
+    assert not any(p.changed for p in again)
+    assert _files(tmp_path / "public") == files
+
+
+@pytest.mark.usefixtures("trusted_at_once")
+@pytest.mark.parametrize(
+    "change", ["edit a post", "add a post", "delete the feed", "edit the feed", "retitle"]
+)
+def test_a_change_renders_again(tmp_path: Path, renders: list[int], change: str) -> None:
+    config = _config(tmp_path)
+    _build(config)
+    out = tmp_path / "public"
+    before = (out / "feed.xml").read_bytes()
+    if change == "edit a post":
+        (tmp_path / "posts" / "post-00007.md").write_text(post_text(7, edit=1), encoding="utf-8")
+    elif change == "add a post":
+        (tmp_path / "posts" / "post-00008.md").write_text(post_text(8), encoding="utf-8")
+    elif change == "delete the feed":
+        (out / "feed.xml").unlink()
+    elif change == "edit the feed":
+        (out / "feed.xml").write_bytes(before.replace(b"Post", b"Tsop"))  # the same size
+    else:
+        config = replace(config, site=replace(config.site, title="Another title"))
+    published = _build(config)
+    assert len(renders) == 2
+    after = (out / "feed.xml").read_bytes()
+    if change in ("delete the feed", "edit the feed"):
+        assert after == before  # Restored.
+    else:
+        assert after != before
+        assert any(p.changed for p in published)
+
+
+@pytest.mark.usefixtures("trusted_at_once")
+def test_a_post_published_later_renders_again(tmp_path: Path, renders: list[int]) -> None:
+    config = _config(tmp_path)
+    # The newest post (2020-01-08) is not yet published on the 5th.
+    early = datetime(2020, 1, 5, tzinfo=UTC)
+    feedlib.build(config, wait=5, now=early)
+    feedlib.build(config, wait=5, now=early)
+    assert len(renders) == 1
+    feedlib.build(config, wait=5, now=datetime(2020, 2, 1, tzinfo=UTC))
+    assert len(renders) == 2
+
+
+@pytest.mark.usefixtures("trusted_at_once")
+def test_liquid_sites_always_render(tmp_path: Path, renders: list[int]) -> None:
+    config = _config(tmp_path, "liquid = true\n")
+    assert config.liquid.enabled
+    _build(config)
+    _build(config)
+    assert len(renders) == 2
+
+
+def test_files_written_a_moment_ago_are_rendered_again(tmp_path: Path, renders: list[int]) -> None:
+    config = _config(tmp_path)
+    _build(config)
+    # Just written: the next build cannot trust their signatures, so it renders (and writes nothing).
+    assert not (tmp_path / ".feedlib-cache" / OUTPUTS_FILE).exists()
+    published = _build(config)
+    assert len(renders) == 2
+    assert not any(p.changed for p in published)
+
+
+@pytest.mark.usefixtures("trusted_at_once")
+@pytest.mark.parametrize("garbage", [b"", b"{", b'{"version": 3, "plan": 1, "files": []}', b"\xff"])
+def test_a_damaged_record_of_outputs_is_ignored(tmp_path: Path, renders: list[int], garbage: bytes) -> None:
+    config = _config(tmp_path)
+    _build(config)
+    (tmp_path / ".feedlib-cache" / OUTPUTS_FILE).write_bytes(garbage)
+    (tmp_path / "public" / "rss.xml").unlink()
+    _build(config)
+    assert len(renders) == 2
+    assert (tmp_path / "public" / "rss.xml").is_file()
+    _build(config)
+    assert len(renders) == 2  # Recorded again.
