@@ -4,9 +4,10 @@
 and prints, for each case of issue 5, the median of several runs, the floor
 measured in the same run, the ratio to the floor, the peak memory, and the
 ratio to Hugo when ``hugo`` is on the PATH. Each case runs in a fresh process,
-so peaks are per case; each feedlib build runs in a fresh process too, so its
-wall time includes starting Python and importing feedlib, as Hugo's includes
-starting Hugo. Ratios to the floor compare in-process times (the build
+so peaks are per case; each feedlib build runs in a fresh process too
+(benchmarks/once.py, which imports only feedlib and what timing needs), so
+its wall time includes starting Python and importing feedlib, as the
+``feedlib`` command's does and as Hugo's includes starting Hugo. Ratios to the floor compare in-process times (the build
 without the interpreter's start, the floor likewise). Where a case is
 compared with Hugo, Hugo builds the same posts right before each feedlib
 build, and the ratio printed is the median of the ratios of those pairs:
@@ -31,7 +32,6 @@ import argparse
 import hashlib
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -48,29 +48,12 @@ import generate  # noqa: E402
 _NOW = generate.NOW
 
 
-# --- in a build process ------------------------------------------------------
-
-
-def _once(argv: list[str]) -> None:
-    """Run ``feedlib ARGV`` in this process; print how long the import and the command took."""
-    start = time.perf_counter()
-    from feedlib.cli import main
-
-    imported = time.perf_counter()
-    status = main(argv)
-    done = time.perf_counter()
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    times = {"import": imported - start, "run": done - imported}
-    print(json.dumps({"status": status, **times, "rss": rss, "rss_workers": workers}))
-
-
 # --- in a case process -------------------------------------------------------
 
 
 def _feedlib(root: Path, *args: str, config: str = "feedlib.toml") -> dict[str, Any]:
     """One build in a fresh process: its wall time, in-process time and peak."""
-    argv = [sys.executable, str(Path(__file__).resolve()), "--once", "--", *args, "--config", config]
+    argv = [sys.executable, str(HERE / "once.py"), *args, "--config", config]
     if args[0] == "build":
         argv += ["--quiet", "--now", _NOW]
     start = time.perf_counter()
@@ -304,13 +287,8 @@ def main() -> None:  # noqa: PLR0912, PLR0915
     parser.add_argument("--no-hugo", action="store_true", help="do not run Hugo even if it is on the PATH")
     parser.add_argument("--cases", help="comma-separated cases to run (default: all)")
     parser.add_argument("--case", help=argparse.SUPPRESS)
-    parser.add_argument("--once", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--render-once", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.once:
-        _once(args.rest)
-        return
     if args.render_once:
         _render_once(args.dir)
         return
