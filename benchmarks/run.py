@@ -7,8 +7,9 @@ ratio to Hugo when ``hugo`` is on the PATH. Each case runs in a fresh process,
 so peaks are per case; each feedlib build runs in a fresh process too
 (benchmarks/once.py, which imports only feedlib and what timing needs), so
 its wall time includes starting Python and importing feedlib, as the
-``feedlib`` command's does and as Hugo's includes starting Hugo. Ratios to the floor compare in-process times (the build
-without the interpreter's start, the floor likewise). Where a case is
+``feedlib`` command's does and as Hugo's includes starting Hugo. Ratios to
+the floor compare in-process times (the build without the interpreter's
+start, the floor likewise). Where a case is
 compared with Hugo, Hugo builds the same posts right before each feedlib
 build, and the ratio printed is the median of the ratios of those pairs:
 this machine's speed drifts by up to 1.5x over minutes, and a pair sees the

@@ -128,7 +128,8 @@ def _render_site(
     The cache is complete by then: it can be saved while they render.
     ``unchanged`` is asked, before anything is rendered, whether the files
     this build would write are already published as they would be: if it
-    says so, nothing is rendered and this returns ``None``.
+    says so, nothing is rendered and this returns ``None``. It is asked again
+    with each new choice of posts, when some failed to render.
     """
     problems: list[PostError] = []
     site, options = config.site, config.build
@@ -167,7 +168,9 @@ def _render_site(
         ]
         stylesheet = [STYLESHEET_NAME] if options.stylesheet else []
         _check_distinct([path for _, _, feed_paths in feeds for path in feed_paths.values()] + stylesheet)
-        if unchanged is not None and not failed and unchanged(_outline(config, cache, feeds)):
+        # Asked on every pass, so that the last outline is the one rendered; only the first may skip
+        # (after posts failed to render, the files hold what the build made without them).
+        if unchanged is not None and unchanged(_outline(config, cache, feeds)) and not failed:
             _report(problems + clashes, on_skip)
             return None
         # Every post any feed shows is rendered once, in the archive's order.
@@ -305,7 +308,7 @@ def build(
             _save_cache(cache)  # What was read stays useful even when some posts are invalid.
         _remove_stale_temporaries(Path(out), documents)
         published = write_documents(documents, out)
-        _record_published(Path(out), cache, outlines[0].plan, documents)
+        _record_published(Path(out), cache, outlines[-1].plan, documents)
         return published
 
 

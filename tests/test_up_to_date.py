@@ -142,3 +142,17 @@ def test_a_damaged_record_of_outputs_is_ignored(tmp_path: Path, renders: list[in
     assert (tmp_path / "public" / "rss.xml").is_file()
     _build(config)
     assert len(renders) == 2  # Recorded again.
+
+
+@pytest.mark.usefixtures("trusted_at_once")
+def test_a_post_that_cannot_be_rendered_is_left_out_each_time(tmp_path: Path, renders: list[int]) -> None:
+    config = _config(tmp_path)
+    nested = "---\ntitle: Deep\ndate: 2021-01-02\n---\n" + "* " * 3000 + "deep\n"
+    (tmp_path / "posts" / "deep.md").write_text(nested, encoding="utf-8")
+    skipped: list[feedlib.PostError] = []
+    for _ in range(2):
+        feedlib.build(config, wait=5, skip_invalid=True, on_skip=skipped.append)
+    # Each build renders, finds the post fails, and publishes the feed without it.
+    assert len(renders) == 2
+    assert [error.path.name for error in skipped] == ["deep.md", "deep.md"]
+    assert b"Deep" not in (tmp_path / "public" / "feed.xml").read_bytes()
