@@ -141,6 +141,7 @@ def render_feeds(feeds: Sequence[Feed], *, stylesheet: bool = False) -> Iterator
             _format(name)
     jobs = [(index, name) for index, feed in enumerate(feeds) for name in feed.paths]
     size = sum(len(feed.entries) * len(feed.paths) for feed in feeds)
+    # Small feeds render here, one by one: more jobs than there are is never enough for a pool.
     minimum = 2 if size >= PARALLEL_ENTRIES_MIN else len(jobs) + 1
     return map_shared(_render_job, (feeds, stylesheet), jobs, minimum=minimum)
 
