@@ -24,6 +24,9 @@ Cases:
   archive-cold  every post, full content, no cache (a process pool renders)
   archive-warm  the same, again, nothing changed
   archive-cm    archive-cold with renderer = "commonmark" (cmarkgfm)
+  cold-libs     the libraries alone (benchmarks/libs.py): python-frontmatter's YAML handler
+                (libyaml) over every post, on every core; nothing else a build does
+  archive-libs  the same, and Python-Markdown ("extra") rendering every post
   scale-N       reading the front matter of N posts (feedlib check, no cache), per post
 """
 
@@ -57,11 +60,22 @@ def _feedlib(root: Path, *args: str, config: str = "feedlib.toml") -> dict[str, 
     argv = [sys.executable, str(HERE / "once.py"), *args, "--config", config]
     if args[0] == "build":
         argv += ["--quiet", "--now", _NOW]
+    return _timed(root, argv)
+
+
+def _libs(root: Path, markdown: bool) -> dict[str, Any]:
+    """The libraries alone over every post (benchmarks/libs.py) in a fresh process, timed as a build."""
+    argv = [sys.executable, str(HERE / "libs.py"), "posts"] + (["--markdown"] if markdown else [])
+    return _timed(root, argv)
+
+
+def _timed(root: Path, argv: list[str]) -> dict[str, Any]:
+    """Run ``argv`` (which prints its in-process times as JSON) in ``root``; add its wall time."""
     start = time.perf_counter()
     done = subprocess.run(argv, cwd=root, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - start
     if done.returncode != 0:
-        raise SystemExit(f"feedlib {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+        raise SystemExit(f"{' '.join(argv[1:])} failed:\n{done.stdout}{done.stderr}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     result["wall"] = wall
     return result
@@ -76,8 +90,17 @@ def _hugo(root: Path, limit: str) -> float:
     return time.perf_counter() - start
 
 
+#: Every case but scaling, in the order they run and are printed.
+CASES = ("cold", "cold-libs", "warm", "edit", "archive-cold", "archive-libs", "archive-warm", "archive-cm")
 #: The cases compared with Hugo, and the Hugo build each is compared with.
-HUGO_PAIRS = {"cold": "10", "warm": "10", "archive-cold": "all", "archive-cm": "all"}
+HUGO_PAIRS = {
+    "cold": "10",
+    "warm": "10",
+    "archive-cold": "all",
+    "archive-cm": "all",
+    "cold-libs": "10",
+    "archive-libs": "all",
+}
 
 
 def _floor(root: Path) -> float:
@@ -201,6 +224,10 @@ def _case(name: str, root: Path, runs: int, hugo: bool) -> dict[str, Any]:  # no
             _fresh(root, ".cache-cm", "public-cm")
             args = ["build", "--limit", "0", "--out", "public-cm", "--cache", ".cache-cm"]
             builds.append(_feedlib(root, *args, config=config.name))
+    elif name in ("cold-libs", "archive-libs"):
+        for _ in range(runs):
+            pair()
+            builds.append(_libs(root, markdown=name == "archive-libs"))
     elif name.startswith("scale-"):
         for _ in range(runs):
             _fresh(root, ".feedlib-cache")  # check reads the cache a build left
@@ -311,9 +338,7 @@ def main() -> None:  # noqa: PLR0912, PLR0915
 
     floor = _run_case("floor", root, max(runs, 3))
     floor_s = statistics.median(floor["floor"])
-    results = {
-        name: run(name) for name in ("cold", "warm", "edit", "archive-cold", "archive-warm", "archive-cm")
-    }
+    results = {name: run(name) for name in CASES}
     sizes = (
         [int(size) for size in args.scaling.split(",")]
         if args.scaling
@@ -334,14 +359,14 @@ def main() -> None:  # noqa: PLR0912, PLR0915
     # Each paired case's own Hugo runs; a case without them is compared with its neighbour's.
     hugo_wall: dict[str, float] = {}
     against_hugo: dict[str, float] = {}
-    for name in ("cold", "warm", "archive-cold", "archive-cm"):
+    for name in HUGO_PAIRS:
         result = results[name]
         if result and result["hugo"]:
             hugo_wall[name] = statistics.median(result["hugo"])
             pairs = zip(result["wall"], result["hugo"], strict=True)
             against_hugo[name] = statistics.median(wall / hugo_s for wall, hugo_s in pairs)
     neighbours = {"edit": "warm", "archive-warm": "archive-cold"}
-    for name in ("cold", "warm", "edit", "archive-cold", "archive-warm", "archive-cm"):
+    for name in CASES:
         result = results[name]
         if result is None:
             continue
@@ -377,6 +402,8 @@ def main() -> None:  # noqa: PLR0912, PLR0915
     checks: list[tuple[str, float | None, float]] = []
     if "cold" in against_hugo:
         checks.append(("1 cold newest-20 wall / Hugo newest-10 < 0.7", against_hugo["cold"], 0.7))
+    if "cold-libs" in against_hugo:
+        checks.append(("  (the libraries alone: YAML of every post)", against_hugo["cold-libs"], 0.7))
     if "warm" in medians:
         checks.append(("2 warm build / floor < 3", medians["warm"] / floor_s, 3))
         if "warm" in against_hugo:
@@ -393,6 +420,8 @@ def main() -> None:  # noqa: PLR0912, PLR0915
         checks.append(("3 edit build / (warm + render one) < 1", medians["edit"] / bound, 1))
     if "archive-cold" in against_hugo:
         checks.append(("4 archive cold wall / Hugo all <= 1", against_hugo["archive-cold"], 1))
+    if "archive-libs" in against_hugo:
+        checks.append(("  (the libraries alone: YAML, Python-Markdown)", against_hugo["archive-libs"], 1))
     if "archive-cm" in against_hugo:
         checks.append(("4 archive cold, commonmark / Hugo all <= 1", against_hugo["archive-cm"], 1))
     if "archive-cold" in medians and "archive-warm" in medians:
@@ -413,6 +442,9 @@ def main() -> None:  # noqa: PLR0912, PLR0915
             if (value is not None and value < limit) or (label.endswith("<= 1") and value <= 1)
             else "NOT met"
         )
+        if label.startswith("  ("):
+            # A reference, not a target: how much of the target the libraries take on their own.
+            met = f"({value / limit:.0%} of what the target allows)"
         print(f"  {label:<50} {value:7.2f}  {met}")
 
 

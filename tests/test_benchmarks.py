@@ -8,7 +8,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 BENCHMARKS = REPO / "benchmarks"
-CASES = ("cold", "warm", "edit", "archive-cold", "archive-warm", "archive-cm")
+CASES = ("cold", "cold-libs", "warm", "edit", "archive-cold", "archive-libs", "archive-warm", "archive-cm")
 
 
 def _files(folder: Path) -> dict[str, bytes]:
