@@ -2,14 +2,13 @@
 
 ``python benchmarks/libs.py POSTS_DIR [--markdown]`` reads every post file,
 splits it and loads its YAML with python-frontmatter's YAML handler
-(libyaml's CSafeLoader, as feedlib does) and,
-with ``--markdown``, renders each body with Python-Markdown and its "extra"
-extensions (feedlib's default renderer), in a process pool of one worker per
-CPU; then it prints, as JSON, what benchmarks/once.py prints for a build
-(seconds importing and running, peak memory). Nothing else: no
-hashing, no checks, no URLs, no cache, no feed. benchmarks/run.py times it in a fresh
-process, next to Hugo, so that a target can be compared with what the
-libraries alone leave of it.
+(libyaml's CSafeLoader, as feedlib does) and, with ``--markdown``, renders
+each body with Python-Markdown and its "extra" extensions (feedlib's default
+renderer), in a process pool of one worker per CPU; then it prints, as JSON,
+what benchmarks/once.py prints for a build (seconds importing and running,
+peak memory). Nothing else: no hashing, no checks, no URLs, no cache, no
+feed. benchmarks/run.py times it in a fresh process, next to Hugo, so that a
+target can be compared with what the libraries alone leave of it.
 """
 
 import json
@@ -51,6 +50,7 @@ def main() -> None:
         os.path.join(current, name)  # noqa: PTH118
         for current, _folders, names in os.walk(folder)
         for name in names
+        # feedlib.posts.POST_SUFFIXES, not imported: this measures the libraries without feedlib.
         if name.endswith((".md", ".markdown", ".txt"))
     )
     chunks = [paths[start : start + _CHUNK] for start in range(0, len(paths), _CHUNK)]
