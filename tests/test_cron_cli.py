@@ -203,12 +203,18 @@ def test_help_documents_exit_statuses(capsys: pytest.CaptureFixture[str]) -> Non
     assert _EPILOG in out
 
 
-def test_readme_documents_the_same_exit_statuses() -> None:
-    text = (_REPO / "README.md").read_text(encoding="utf-8")
-    assert "Running on a schedule" in text
+@pytest.mark.parametrize("page", ["README.md", "docs/scheduling.md"])
+def test_docs_document_the_same_exit_statuses(page: str) -> None:
+    text = (_REPO / page).read_text(encoding="utf-8")
     for line in _EPILOG.splitlines()[1:]:
         status, meaning = line.split(maxsplit=1)
         assert re.search(rf"\|\s*`?{status}`?\s*\|\s*{re.escape(meaning)}", text), line
+
+
+def test_scheduling_is_documented() -> None:
+    text = (_REPO / "docs" / "scheduling.md").read_text(encoding="utf-8")
+    assert text.startswith("# Running on a schedule\n")
+    assert "(../examples/cron/crontab)" in text
 
 
 def test_cron_examples_use_quiet() -> None:
