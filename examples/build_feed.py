@@ -4,7 +4,8 @@ Run from the repository root:
 
     python examples/build_feed.py posts public-example
 
-No configuration file is needed: the site is described in code.
+No configuration file is needed: the site is described in code, and each
+stage of the pipeline is called in turn, as ``feedlib build`` calls them.
 """
 
 from __future__ import annotations
@@ -25,14 +26,20 @@ def main(posts: Path, out: Path) -> int:
         timezone="Asia/Tokyo",
     )
     try:
-        posts_read = feedlib.load_posts(posts, site)
-        entries = feedlib.build_entries(posts_read, site, limit=20)
-        written = feedlib.write_feeds(site, entries, out, formats=["atom", "rss"])
+        cache = feedlib.PostCache.open(
+            out.parent / ".example-cache", site
+        )  # optional: unchanged posts are reused
+        records = feedlib.read_posts(feedlib.discover_posts(posts), site, cache=cache)
+        chosen = feedlib.select_posts(records, limit=20)  # newest first; no drafts, no future posts
+        entries = feedlib.render_entries(chosen, site, cache=cache)
+        documents = feedlib.render_documents(site, entries, ["atom", "rss"])
+        written = feedlib.publish_documents(documents, out)  # atomic, locked, only what changed
+        cache.save()
     except feedlib.FeedlibError as error:
         print(error, file=sys.stderr)
         return 1
     for item in written:
-        print(f"wrote {item.path} ({item.entries} entries)")
+        print(f"{'wrote' if item.changed else 'unchanged'} {item.path} ({item.entries} entries)")
     # The same feed as bytes, without touching the disk:
     atom = feedlib.render_feed(site, entries, "atom")
     print(f"the Atom feed is {len(atom)} bytes")

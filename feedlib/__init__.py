@@ -1,42 +1,39 @@
-"""feedlib: Atom and RSS feeds from a folder of Markdown posts with front matter.
+"""feedlib: Atom, RSS and JSON feeds from a folder of Markdown posts with front matter.
+
+One pipeline, each stage a function; :func:`build` runs them all, as the
+``feedlib`` command does:
 
 >>> import feedlib
 >>> site = feedlib.Site(url="https://example.com/blog/", title="Example")
->>> posts = feedlib.load_posts("posts", site)                    # doctest: +SKIP
->>> entries = feedlib.build_entries(posts, site, limit=20)       # doctest: +SKIP
->>> feedlib.write_feeds(site, entries, "public")                 # doctest: +SKIP
+>>> files = feedlib.discover_posts("posts")                          # doctest: +SKIP
+>>> records = feedlib.read_posts(files, site)                        # doctest: +SKIP
+>>> chosen = feedlib.select_posts(records, limit=20)                 # doctest: +SKIP
+>>> entries = feedlib.render_entries(chosen, site)                   # doctest: +SKIP
+>>> documents = feedlib.render_documents(site, entries, ["atom"])    # doctest: +SKIP
+>>> feedlib.publish_documents(documents, "public")                             # doctest: +SKIP
 """
 
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .build import CheckReport, build, check, dry_run, render_site
+from .build import CheckReport, build, check, dry_run, open_cache, post_files, render_site
 from .cache import PostCache
-from .config import BuildOptions, Config, load_config
-from .entries import build_entries, render_post, select_posts, to_entry
+from .config import BuildOptions, Config, LiquidSettings, load_config
+from .discover import discover_posts
+from .entries import render_entries, render_post, select_posts, to_entry
 from .errors import ConfigError, FeedlibError, LockTimeout, PostError, PostErrors, PublishError
+from .feeds import Document, Feed, plan_feeds, render_documents, render_feed, render_feeds
 from .formats import FORMATS
-from .liquid_settings import LiquidSettings
-from .lock import output_lock
-from .model import Author, Enclosure, Entry, Image, Post, Rendered, Site
-from .posts import PostFile, load_post, load_posts
-from .publish import (
-    Document,
-    Published,
-    remove_stale_temporaries,
-    render_documents,
-    render_feed,
-    write_atomic,
-    write_documents,
-    write_feeds,
-)
+from .model import Author, Enclosure, Entry, Image, Post, PostFile, PostRecord, Rendered, Site
+from .posts import load_post, load_posts
+from .publish import Published, publish_documents
+from .read import read_posts, record_of
 from .terms import TermFeedConfig
 
 if TYPE_CHECKING:
-    from .jekyll import JekyllFeed, JekyllSite, jekyll_post_files, load_jekyll_config
+    from .jekyll.config import load_jekyll_config
     from .preview import EntryChange, FeedPreview
-    from .templates import PostRenderer
     from .websub import PingFailure, ping_hub
 
 __all__ = [
@@ -50,11 +47,10 @@ __all__ = [
     "Enclosure",
     "Entry",
     "EntryChange",
+    "Feed",
     "FeedPreview",
     "FeedlibError",
     "Image",
-    "JekyllFeed",
-    "JekyllSite",
     "LiquidSettings",
     "LockTimeout",
     "PingFailure",
@@ -63,7 +59,7 @@ __all__ = [
     "PostError",
     "PostErrors",
     "PostFile",
-    "PostRenderer",
+    "PostRecord",
     "PublishError",
     "Published",
     "Rendered",
@@ -71,40 +67,38 @@ __all__ = [
     "TermFeedConfig",
     "__version__",
     "build",
-    "build_entries",
     "check",
+    "discover_posts",
     "dry_run",
-    "jekyll_post_files",
     "load_config",
     "load_jekyll_config",
     "load_post",
     "load_posts",
-    "output_lock",
+    "open_cache",
     "ping_hub",
-    "remove_stale_temporaries",
+    "plan_feeds",
+    "post_files",
+    "publish_documents",
+    "read_posts",
+    "record_of",
     "render_documents",
+    "render_entries",
     "render_feed",
+    "render_feeds",
     "render_post",
     "render_site",
     "select_posts",
     "to_entry",
-    "write_atomic",
-    "write_documents",
-    "write_feeds",
 ]
 
 
 # What most builds never use is imported on first use: a build from the cache
-# should not pay for Jekyll sites, Liquid (python-liquid), dry runs or WebSub.
+# should not pay for Jekyll's configuration reader, dry runs or WebSub.
 _LAZY = {
     "EntryChange": "preview",
     "FeedPreview": "preview",
-    "JekyllFeed": "jekyll",
-    "JekyllSite": "jekyll",
     "PingFailure": "websub",
-    "PostRenderer": "templates",
-    "jekyll_post_files": "jekyll",
-    "load_jekyll_config": "jekyll",
+    "load_jekyll_config": "jekyll.config",
     "ping_hub": "websub",
 }
 

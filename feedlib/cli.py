@@ -17,9 +17,9 @@ from ._version import __version__
 from .build import build, check, dry_run
 from .config import Config, load_config
 from .dates import parse_date, zone
+from .entries import Progress
 from .errors import ConfigError, FeedlibError, LockTimeout, PostError, PostErrors, PublishError
 from .formats import FORMATS
-from .incremental import Progress
 from .lock import DEFAULT_WAIT
 from .publish import Published
 
@@ -161,7 +161,7 @@ def _load(args: argparse.Namespace) -> Config:
         return load_config(args.config)
     if args.config is not None or args.posts is not None:
         raise ConfigError("--jekyll reads the site's _config.yml and _posts/: leave out --config and --posts")
-    from .jekyll import load_jekyll_config
+    from .jekyll.config import load_jekyll_config
 
     return load_jekyll_config(args.jekyll, drafts=args.drafts)
 

@@ -12,27 +12,27 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from typing import Any
 
 from .dates import zone
-from .entries import DEFAULT_LIMIT
+from .discover import JekyllLayout
 from .errors import ConfigError
 from .formats import FORMATS
-from .liquid_settings import LiquidSettings
-from .model import CONTENT_MODES, DEFAULT_PERMALINK, Site
-from .posts import parse_authors
+from .model import CONTENT_MODES, DEFAULT_PERMALINK, Post, Site
 from .render import check_markdown_extensions, check_renderer
 from .terms import DEFAULT_TERM_PATHS, TERM_KINDS, TermFeedConfig, check_term_path
-
-if TYPE_CHECKING:
-    from .jekyll import JekyllSite
+from .values import check_language, check_site_url, parse_authors
 
 __all__ = [
+    "BUILD_KEYS",
     "CONFIG_NAME",
     "DEFAULT_CACHE",
+    "DEFAULT_LIMIT",
+    "SITE_KEYS",
+    "TERM_FEED_KEYS",
     "BuildOptions",
     "Config",
+    "LiquidSettings",
     "config_from_mapping",
     "find_config",
     "load_config",
@@ -41,29 +41,56 @@ __all__ = [
 #: The file ``feedlib build`` reads from the current folder.
 CONFIG_NAME = "feedlib.toml"
 
-_SITE_KEYS = {"url", "title", "description", "author", "language", "timezone", "hub", "data"}
-_BUILD_KEYS = {
-    "posts",
-    "out",
-    "formats",
-    "limit",
-    "permalink",
-    "summary_length",
-    "markdown_extensions",
-    "cache",
-    "renderer",
-    "content",
-    "sanitize",
-    "stylesheet",
-    "liquid",
-    "includes",
-}
-_TERM_FEED_KEYS = {"only", "except", "path"}
+#: How many entries a feed shows unless told otherwise (jekyll-feed's default too).
+DEFAULT_LIMIT = 20
+#: The keys of ``[site]``.
+SITE_KEYS = frozenset({"url", "title", "description", "author", "language", "timezone", "hub", "data"})
+#: The keys of ``[build]``.
+BUILD_KEYS = frozenset(
+    {
+        "posts",
+        "out",
+        "formats",
+        "limit",
+        "permalink",
+        "summary_length",
+        "markdown_extensions",
+        "cache",
+        "renderer",
+        "content",
+        "sanitize",
+        "stylesheet",
+        "liquid",
+        "includes",
+    }
+)
+#: The keys of a term feed's table (``[feeds.categories]``, ``[feeds.tags]``).
+TERM_FEED_KEYS = frozenset({"only", "except", "path"})
 #: The cache folder of a configuration file, beside it, unless it says otherwise.
 DEFAULT_CACHE = ".feedlib-cache"
 _TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
-# An RFC 5646 language tag as feeds use them: "ja", "en-US", "zh-Hant-TW".
-_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+# Any Liquid tag or output in a post's body.
+_LIQUID = re.compile(r"\{[{%]")
+
+
+@dataclass(frozen=True)
+class LiquidSettings:
+    """Whether posts are rendered as Liquid, with what ``site.*`` and which includes.
+
+    ``site`` is what ``{{ site.* }}`` reads (all of ``_config.yml`` for a
+    Jekyll site; the ``[site]`` table, ``data`` included, otherwise).
+    ``includes`` is the ``_includes`` folder, if any; ``root`` is the folder
+    ``{% link %}`` paths are relative to.
+    """
+
+    enabled: bool = False
+    site: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    includes: Path | None = None
+    root: Path | None = None
+
+    def applies_to(self, post: Post) -> bool:
+        """Whether ``post`` is rendered as Liquid: on for the site, not opted out, and any tag in it."""
+        return self.enabled and post.liquid and _LIQUID.search(post.body) is not None
 
 
 @dataclass(frozen=True)
@@ -87,20 +114,24 @@ class BuildOptions:
     stylesheet: bool = False
     feeds: tuple[TermFeedConfig, ...] = ()
 
+    def feed_paths(self) -> dict[str, str]:
+        """Each format's path inside ``out``: as ``paths`` says, else the format's file name."""
+        return {name: self.paths.get(name, FORMATS[name].filename) for name in self.formats}
+
 
 @dataclass(frozen=True)
 class Config:
     """A site and its build options, and the file they came from (if any).
 
-    ``jekyll`` is set for a Jekyll site (``feedlib build --jekyll``): where its
-    posts are and what its ``_config.yml`` says beyond the site and build options.
+    ``jekyll`` is set for a Jekyll site (``feedlib build --jekyll``): its
+    posts are found as Jekyll finds them, not every file under ``build.posts``.
     ``liquid`` says whether posts are rendered as Liquid, and with what.
     """
 
     site: Site
     build: BuildOptions
     path: Path | None = None
-    jekyll: JekyllSite | None = None
+    jekyll: JekyllLayout | None = None
     liquid: LiquidSettings = field(default_factory=LiquidSettings)
 
 
@@ -149,18 +180,6 @@ class _Table:
         return value if value.is_absolute() or self.source is None else self.source.parent / value
 
 
-def check_site_url(url: str, key: str = "site.url") -> str:
-    """``url`` if it is an absolute http(s) URL with a host; :class:`ValueError` otherwise."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"{key} must be an absolute http(s) URL, got {url!r}")
-    if not url.isascii() or any(char.isspace() for char in url):
-        raise ValueError(
-            f"{key} must be ASCII without spaces (percent-encode the path, punycode the host): {url!r}"
-        )
-    return url
-
-
 def _site(table: _Table, build: _Table) -> Site:
     url, title = table.text("url"), table.text("title")
     if not url:
@@ -169,8 +188,11 @@ def _site(table: _Table, build: _Table) -> Site:
         raise table.error("site.title is required")
     timezone = table.text("timezone", "UTC") or "UTC"
     language = table.text("language")
-    if language is not None and not _LANGUAGE.match(language):
-        raise table.error(f"site.language must be a language tag such as ja or en-US, got {language!r}")
+    if language is not None:
+        try:
+            check_language(language)
+        except ValueError as error:
+            raise table.error(str(error)) from None
     extensions = build.strings("markdown_extensions", ("extra",))
     content = build.text("content", "full")
     if content not in CONTENT_MODES:
@@ -230,7 +252,7 @@ def _term_feed(feeds: _Table, kind: str) -> TermFeedConfig | None:
         return TermFeedConfig(kind, default_path) if value else None
     if isinstance(value, list):
         return TermFeedConfig(kind, default_path, only=feeds.strings(kind, ()))
-    table = _Table(value, f"feeds.{kind}", _TERM_FEED_KEYS, feeds.source)
+    table = _Table(value, f"feeds.{kind}", set(TERM_FEED_KEYS), feeds.source)
     if "only" in table.data and "except" in table.data:
         raise table.error(f"feeds.{kind}: give only or except, not both")
     path = table.text("path", default_path) or default_path
@@ -250,9 +272,9 @@ def _term_feeds(feeds: _Table) -> tuple[TermFeedConfig, ...]:
 def config_from_mapping(data: Mapping[str, Any], source: Path | None = None) -> Config:
     """A :class:`Config` from parsed TOML (the ``[site]``, ``[build]`` and ``[feeds]`` tables)."""
     top = _Table(data, "feedlib", {"site", "build", "feeds"}, source)
-    build = _Table(top.data.get("build", {}), "build", _BUILD_KEYS, source)
+    build = _Table(top.data.get("build", {}), "build", set(BUILD_KEYS), source)
     feeds = _Table(top.data.get("feeds", {}), "feeds", set(TERM_KINDS), source)
-    site = _Table(top.data.get("site"), "site", _SITE_KEYS, source) if "site" in top.data else None
+    site = _Table(top.data.get("site"), "site", set(SITE_KEYS), source) if "site" in top.data else None
     if site is None:
         raise top.error("a [site] table with url and title is required")
     options = replace(_build_options(build), feeds=_term_feeds(feeds))

@@ -7,7 +7,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-__all__ = ["date_from_filename", "parse_date", "zone"]
+__all__ = ["date_from_filename", "microseconds", "parse_date", "zone"]
 
 # Two fixed, different defaults: a string that leaves a field out would take it
 # from the default, so comparing both results finds incomplete dates without
@@ -34,6 +34,8 @@ _COMMON_DATE = re.compile(
     re.ASCII,
 )
 _MIN_YEAR, _MAX_YEAR = 1000, 9998
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 @functools.lru_cache(maxsize=64)
@@ -185,3 +187,8 @@ def date_from_filename(stem: str, tz: tzinfo) -> tuple[datetime | None, str]:
         return datetime(int(year), int(month), int(day), tzinfo=tz), slug
     except ValueError:
         return None, stem
+
+
+def microseconds(moment: datetime) -> int:
+    """``moment`` (aware) as whole microseconds since 1970-01-01 UTC: exact, unlike a float timestamp."""
+    return (moment - _EPOCH) // _MICROSECOND

@@ -1,26 +1,42 @@
-"""From posts to feed entries: which posts a feed shows, and what it shows of each."""
+"""From posts to feed entries: which posts a feed shows, and what it shows of each.
+
+:func:`select_posts` chooses from the records of every post; :func:`to_entry`
+makes one post's entry; :func:`render_entries` makes the entries of the chosen
+posts, taking each from the cache where it can and rendering the rest (in a
+process pool when there are many).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from functools import partial
+from operator import attrgetter
+from typing import TYPE_CHECKING, Protocol, TypeVar
 from urllib.parse import urljoin, urlsplit
 
-from .errors import PostError, raise_or_report
-from .model import Author, Enclosure, Entry, Image, Post, Rendered, Site
-from .render import absolute_links, render_markdown, sanitize_html, summarize
+from .cache import PostCache
+from .cache.stamps import content_digest
+from .dates import microseconds
+from .errors import PostChanged, PostError, raise_or_report
+from .links import absolute_links
+from .model import Author, Enclosure, Entry, Image, Post, PostRecord, Rendered, Site
+from .parallel import map_ordered
+from .render import render_markdown, sanitize_html, summarize
 from .text import strip_xml_illegal, xml_safe_author
 from .urls import absolute_url, post_url
 
+if TYPE_CHECKING:
+    from .jekyll.liquid import PostRenderer
+
 __all__ = [
-    "DEFAULT_LIMIT",
-    "build_entries",
+    "PARALLEL_RENDER_MIN",
+    "Progress",
     "entry_id",
-    "newest_first",
-    "newest_published",
     "post_identity",
+    "render_entries",
     "render_post",
     "select_posts",
     "shows_content",
@@ -29,8 +45,22 @@ __all__ = [
 
 _T = TypeVar("_T")
 
-#: How many entries a feed shows unless told otherwise (jekyll-feed's default too).
-DEFAULT_LIMIT = 20
+#: At least this many posts to render before a process pool pays for itself
+#: (rendering one takes a few ms; a pool takes tens of milliseconds to start).
+PARALLEL_RENDER_MIN = 24
+# Posts a worker takes at a time: a chunk takes tens of milliseconds, so the last
+# one leaves the other core idle only that long.
+_RENDER_CHUNK = 8
+
+_log = logging.getLogger(__name__)
+
+
+class Progress(Protocol):
+    """Wraps the items of a long step, to show how far it got (a progress bar on a terminal)."""
+
+    def __call__(self, items: Sequence[_T], label: str) -> Iterable[_T]:
+        """Yield ``items``, one by one, while showing progress under ``label``."""
+        ...
 
 
 def entry_id(post: Post, site: Site) -> str:
@@ -47,16 +77,6 @@ def entry_id(post: Post, site: Site) -> str:
     return absolute_url(post.id, site)
 
 
-def _newest(items: Iterable[_T], when: Callable[[_T], Any], path: Callable[[_T], str]) -> list[_T]:
-    by_path = sorted(items, key=path)
-    return sorted(by_path, key=when, reverse=True)
-
-
-def newest_first(posts: Iterable[Post]) -> list[Post]:
-    """Posts sorted newest first; posts of the same instant by source path."""
-    return _newest(posts, lambda post: post.date, lambda post: str(post.path))
-
-
 def post_identity(post: Post, site: Site) -> tuple[str, str]:
     """The absolute URL and the entry id of ``post``: what no two posts may share.
 
@@ -70,80 +90,53 @@ def post_identity(post: Post, site: Site) -> tuple[str, str]:
         raise PostError(post.path, f"cannot make its URL: {error}") from None
 
 
-def _clashes(
-    items: Sequence[_T], path: Callable[[_T], str], identify: Callable[[_T], tuple[str, str]]
-) -> list[PostError]:
-    """An error for each item whose URL or id an earlier file (by path) has."""
+def _clashes(records: Sequence[PostRecord]) -> list[PostError]:
+    """An error for each record whose URL or id an earlier file (by path) has."""
     seen_urls: dict[str, str] = {}
     seen_ids: dict[str, str] = {}
     errors: list[PostError] = []
-    for item in sorted(items, key=path):
-        try:
-            url, ident = identify(item)
-        except PostError as error:
-            errors.append(error)
-            continue
+    for record in sorted(records, key=_LOCATION):
+        url, ident, location = record.url, record.id, record.location
         clash = seen_urls.get(url) or seen_ids.get(ident)
         if clash is not None:
             what = f"URL {url}" if url in seen_urls else f"id {ident}"
-            errors.append(PostError(path(item), f"same {what} as {clash}; change its permalink or id"))
+            errors.append(PostError(location, f"same {what} as {clash}; change its permalink or id"))
             continue
-        seen_urls[url] = seen_ids[ident] = path(item)
+        seen_urls[url] = seen_ids[ident] = location
     return errors
 
 
-def newest_published(
-    items: Iterable[_T],
-    *,
-    hidden: Callable[[_T], bool],
-    when: Callable[[_T], Any],
-    path: Callable[[_T], str],
-    identify: Callable[[_T], tuple[str, str]],
-    on_error: Callable[[PostError], None] | None = None,
-) -> list[_T]:
-    """The items not ``hidden``, newest first (by ``when``; one instant: by ``path``), without clashes.
-
-    What :func:`select_posts` does, for posts or for anything that stands for
-    one (the cache's records): two items with the same URL or id (from
-    ``identify``) are an error naming both files; with ``on_error`` the later
-    file is reported there and left out.
-    """
-    visible = _newest((item for item in items if not hidden(item)), when, path)
-    errors = _clashes(visible, path, identify)
-    raise_or_report(errors, on_error)
-    dropped = {str(error.path) for error in errors}
-    return [item for item in visible if path(item) not in dropped]
+# attrgetter, not lambdas: these run for every post of the archive on every build.
+_LOCATION = attrgetter("file.location")
+_WHEN = attrgetter("when")
 
 
 def select_posts(
-    posts: Iterable[Post],
-    site: Site,
+    records: Iterable[PostRecord],
     *,
     now: datetime | None = None,
-    limit: int | None = DEFAULT_LIMIT,
+    limit: int | None = None,
     on_error: Callable[[PostError], None] | None = None,
-    identify: Callable[[Post, Site], tuple[str, str]] = post_identity,
-) -> list[Post]:
+) -> list[PostRecord]:
     """The posts a feed shows: published, not after ``now``, newest first, at most ``limit``.
 
     ``now`` (default: the current time) is the cut-off for future-dated posts:
     the clock decides which posts are in, never a value written in a feed.
-
-    Two published posts with the same URL or id are an error naming both
-    files (:class:`PostErrors`); with ``on_error`` the later file is reported
-    there and left out instead. ``identify`` gives a post's URL and id, as
-    :func:`post_identity` does; a caller that already knows them passes a lookup.
+    Posts of one instant are ordered by path. Two published posts with the
+    same URL or id are an error naming both files
+    (:class:`~feedlib.errors.PostErrors`); with ``on_error`` the later file
+    is reported there and left out instead.
     """
-    cutoff = now if now is not None else datetime.now(UTC)
-    unique = newest_published(
-        posts,
-        hidden=lambda post: post.draft or post.date > cutoff,
-        when=lambda post: post.date,
-        path=lambda post: str(post.path),
-        identify=lambda post: identify(post, site),
-        on_error=on_error,
-    )
-    return unique if limit is None else unique[:limit]
+    cutoff = microseconds(now if now is not None else datetime.now(UTC))
+    visible = [record for record in records if not record.draft and record.when <= cutoff]
+    visible.sort(key=_LOCATION)
+    visible.sort(key=_WHEN, reverse=True)
+    errors = _clashes(visible)
+    raise_or_report(errors, on_error)
+    if errors:
+        dropped = {str(error.path) for error in errors}
+        visible = [record for record in visible if record.location not in dropped]
+    return visible if limit is None else visible[:limit]
 
 
 def render_post(post: Post, site: Site) -> Rendered:
@@ -227,17 +220,100 @@ def to_entry(post: Post, site: Site, rendered: Rendered | None = None) -> Entry:
     )
 
 
-def build_entries(
-    posts: Iterable[Post],
+# --- the rendering stage ----------------------------------------------------------------------
+
+
+def _whole_post(record: PostRecord, site: Site) -> Post:
+    """The whole post of ``record``: kept, or read again (and it must be what was chosen)."""
+    if record.post is not None:
+        return record.post
+    from .posts import read_post  # python-frontmatter and PyYAML: only when a post is parsed.
+
+    post, raw = read_post(record.file, site)
+    if content_digest(raw) != record.digest:
+        raise PostChanged(record.location)
+    return post
+
+
+def _entry(record: PostRecord, site: Site, liquid: PostRenderer | None) -> tuple[Entry, bool]:
+    """The entry of ``record``'s post, and whether it may be cached."""
+    post = _whole_post(record, site)
+    cacheable = True
+    if liquid is not None and liquid.applies_to(post):
+        cacheable = not liquid.depends_on_urls(post)
+        post = replace(post, body=liquid.render(post))
+    return to_entry(post, site, render_post(post, site)), cacheable
+
+
+def _entry_or_error(
+    site: Site, liquid: PostRenderer | None, record: PostRecord
+) -> tuple[Entry, bool] | PostError:
+    """:func:`_entry`, or why it cannot be made."""
+    try:
+        return _entry(record, site, liquid)
+    except PostError as error:
+        return error
+
+
+def _entries(
+    missing: Sequence[PostRecord], site: Site, liquid: PostRenderer | None
+) -> Iterator[tuple[Entry, bool] | PostError]:
+    """The entry of each of ``missing``, in order: in a process pool (started now) when there are many.
+
+    Liquid renders here, in this process (its environment does not pickle).
+    """
+    if liquid is not None or len(missing) < PARALLEL_RENDER_MIN:
+        return map(partial(_entry_or_error, site, liquid), missing)
+    # A post's raw front matter may not pickle, and is not needed.
+    light = [
+        record._replace(post=replace(record.post, front_matter={})) if record.post else record
+        for record in missing
+    ]
+    return map_ordered(
+        partial(_entry_or_error, site, None), light, minimum=PARALLEL_RENDER_MIN, chunk=_RENDER_CHUNK
+    )
+
+
+def _no_progress(items: Sequence[_T], label: str) -> Iterable[_T]:
+    return items
+
+
+def render_entries(
+    records: Sequence[PostRecord],
     site: Site,
     *,
-    limit: int | None = DEFAULT_LIMIT,
-    now: datetime | None = None,
+    cache: PostCache | None = None,
+    liquid: PostRenderer | None = None,
     on_error: Callable[[PostError], None] | None = None,
+    progress: Progress | None = None,
 ) -> list[Entry]:
-    """Entries for the newest ``limit`` published posts, newest first.
+    """The entries of ``records`` (in that order), from ``cache`` where it has them, rendered otherwise.
 
-    ``now`` and ``on_error`` are as for :func:`select_posts`.
+    With ``liquid``, posts are rendered as Liquid before Markdown; a post
+    whose Liquid reads other posts' URLs (``link``, ``post_url``) is rendered
+    on every build rather than cached. A post that cannot be rendered raises
+    :class:`~feedlib.errors.PostErrors` (every such post, after trying all),
+    or with ``on_error`` is passed there and left out. A post not kept in
+    its record is read again, and its bytes must be the ones it was chosen
+    from: otherwise :class:`~feedlib.errors.PostChanged` (the caller starts
+    over). Afterwards the cache keeps entries for exactly these posts.
     """
-    selected = select_posts(posts, site, now=now, limit=limit, on_error=on_error)
-    return [to_entry(post, site) for post in selected]
+    cache = cache if cache is not None else PostCache.open(None, site)
+    known = {record.key: cache.entry(record) for record in records}
+    missing = [record for record in records if known[record.key] is None]
+    errors: list[PostError] = []
+    # A pool starts (forks) before a progress bar starts its thread.
+    outcomes = _entries(missing, site, liquid)
+    for record in (progress or _no_progress)(missing, "rendering"):
+        outcome = next(outcomes)
+        if isinstance(outcome, PostError):
+            errors.append(outcome)
+            continue
+        entry, cacheable = outcome
+        known[record.key] = entry
+        if cacheable:
+            cache.remember_entry(record, entry)
+        _log.debug("rendered: %s", record.location)
+    raise_or_report(errors, on_error)
+    cache.keep_entries(key for key, entry in known.items() if entry is not None)
+    return [entry for entry in (known[record.key] for record in records) if entry is not None]

@@ -13,6 +13,7 @@ __all__ = [
     "ConfigError",
     "FeedlibError",
     "LockTimeout",
+    "PostChanged",
     "PostError",
     "PostErrors",
     "PublishError",
@@ -42,6 +43,21 @@ class PostError(FeedlibError):
         self.line = line
         self.message = message
         super().__init__(_located(path, line, message))
+
+    def __reduce__(self) -> tuple[type[PostError], tuple[Path, str, int | None]]:
+        # Raised in worker processes too: sent back whole, not as its formatted text.
+        return (type(self), (self.path, self.message, self.line))
+
+
+class PostChanged(FeedlibError):
+    """A post file changed between the moment a build chose its posts and the moment it rendered them.
+
+    The build starts over, so that it publishes what it chose.
+    """
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        super().__init__(f"{path}: changed while the build read it")
 
 
 class PostErrors(FeedlibError):

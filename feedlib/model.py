@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = [
     "CONTENT_MODES",
@@ -22,6 +22,8 @@ __all__ = [
     "Entry",
     "Image",
     "Post",
+    "PostFile",
+    "PostRecord",
     "Rendered",
     "Site",
 ]
@@ -106,8 +108,10 @@ class Post:
     """What one post file says, checked and typed, before anything is rendered.
 
     ``date`` and ``updated`` are timezone-aware. ``body`` is the raw Markdown.
+    ``liquid`` is false when the post opts out of Liquid (``render_with_liquid: false``).
     ``front_matter`` keeps every key of the file, for callers that need more
     than feedlib reads. ``body_line`` is the line of the file the body starts on.
+    Which front-matter keys give which field is :data:`feedlib.posts.FRONT_MATTER`.
     """
 
     path: Path
@@ -126,6 +130,7 @@ class Post:
     image: Image | None = None
     enclosure: Enclosure | None = None
     excerpt_only: bool = False
+    liquid: bool = True
     front_matter: Mapping[str, Any] = field(default_factory=_frozen_mapping, compare=False)
     body_line: int = field(default=1, compare=False)
 
@@ -158,3 +163,63 @@ class Entry:
     source: Path
     image: Image | None = None
     enclosure: Enclosure | None = None
+
+
+# PostFile and PostRecord are named tuples, not frozen dataclasses: a build makes
+# one of each for every file of the archive, every time, and a named tuple is
+# made about four times faster. They are as immutable.
+
+
+class PostFile(NamedTuple):
+    """A post file to read: its key, where it is, and how to read it.
+
+    ``key`` is its path relative to where posts are read from, with ``/``
+    between folders: what names it in the cache and in ``{% link %}``.
+    ``location`` is its path as text (a :class:`~pathlib.Path` costs more
+    than looking at the file, and a build of a large archive looks at every
+    one). ``categories`` come before the front matter's (Jekyll's folders
+    above ``_posts``). A ``dateless`` file (a Jekyll draft) takes no date
+    from its name.
+    """
+
+    key: str
+    location: str
+    categories: tuple[str, ...] = ()
+    dateless: bool = False
+
+    @property
+    def path(self) -> Path:
+        """The file."""
+        return Path(self.location)
+
+
+class PostRecord(NamedTuple):
+    """What choosing the posts a feed shows needs of one post; a build holds one for every post.
+
+    ``digest`` is the hash of the bytes the post was read from; ``url`` and
+    ``id`` are its absolute URL and entry id; ``when`` is its date as
+    microseconds since 1970 UTC (an exact order of instants);
+    ``categories`` and ``tags`` are its own. ``post`` is the whole post when
+    this process parsed it; otherwise the file is read again (and must hash
+    to ``digest``) if a feed shows it.
+    """
+
+    file: PostFile
+    digest: str
+    url: str
+    id: str
+    when: int
+    draft: bool
+    categories: tuple[str, ...]
+    tags: tuple[str, ...]
+    post: Post | None = None
+
+    @property
+    def key(self) -> str:
+        """The file's key."""
+        return self.file.key
+
+    @property
+    def location(self) -> str:
+        """The file's path, as text."""
+        return self.file.location

@@ -1,4 +1,4 @@
-"""Writing feed files: the only module that touches the output folder.
+"""Writing feed files: the only module that writes into the output folder.
 
 Each file is written to a temporary file in its own folder, flushed to disk,
 then renamed over the old one, so a reader sees the old complete file or the
@@ -12,49 +12,27 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import NamedTuple
+from pathlib import Path, PurePosixPath
 
 from .errors import PublishError
-from .formats import FORMATS
-from .formats.stylesheet import STYLESHEET_FORMATS, add_stylesheet, stylesheet_href
-from .model import Entry, Site
-from .parallel import map_shared
-from .urls import absolute_url
+from .feeds import Document
+from .lock import DEFAULT_WAIT, output_lock
 
 __all__ = [
-    "Document",
-    "Feed",
     "Published",
+    "publish_documents",
     "remove_stale_temporaries",
-    "render_documents",
-    "render_feed",
-    "render_feeds",
+    "remove_stale_temporaries_of",
     "write_atomic",
     "write_documents",
-    "write_feeds",
 ]
 
 _NEW_FILE_MODE = 0o644
 _TEMPORARY_SUFFIX = ".tmp"
-#: Entries (summed over the documents to write) from which the documents are
-#: rendered in a process pool: each takes about 0.1 ms, a pool tens of milliseconds.
-PARALLEL_ENTRIES_MIN = 2000
 
 _log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Document:
-    """A feed rendered to bytes, and the path (inside the output folder) it goes to."""
-
-    format: str
-    relative_path: str
-    content: bytes
-    entries: int
-    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,79 +49,6 @@ class Published:
     entries: int
     changed: bool = True
     url: str | None = None
-
-
-def _format(name: str) -> None:
-    if name not in FORMATS:
-        raise ValueError(f"unknown feed format {name!r} (known: {', '.join(FORMATS)})")
-
-
-def render_feed(site: Site, entries: Sequence[Entry], format: str = "atom") -> bytes:
-    """One feed document as bytes, served at the format's default file name."""
-    return render_documents(site, entries, [format])[0].content
-
-
-def render_documents(
-    site: Site,
-    entries: Sequence[Entry],
-    formats: Iterable[str],
-    paths: Mapping[str, str] | None = None,
-    *,
-    stylesheet: bool = False,
-) -> list[Document]:
-    """Every requested feed, rendered in memory before anything is written.
-
-    ``paths`` gives a format's path inside the output folder (and under the
-    site URL, ``/`` between folders) where it is not the format's default
-    file name. With ``stylesheet``, Atom and RSS documents point browsers at
-    ``feed.xsl`` at the top of the output folder.
-    """
-    documents = []
-    for name in formats:
-        _format(name)
-        spec = FORMATS[name]
-        relative_path = (paths or {}).get(name, spec.filename)
-        url = absolute_url(relative_path, site)
-        content = spec.render(site, entries, url)
-        if stylesheet and name in STYLESHEET_FORMATS:
-            content = add_stylesheet(content, stylesheet_href(relative_path))
-        documents.append(Document(name, relative_path, content, len(entries), url))
-    return documents
-
-
-class Feed(NamedTuple):
-    """One feed to render: the site as it names the feed, its entries, and the path of each format.
-
-    ``paths`` maps each format to render to its path inside the output folder.
-    """
-
-    site: Site
-    entries: Sequence[Entry]
-    paths: Mapping[str, str]
-
-
-def _render_job(shared: tuple[Sequence[Feed], bool], job: tuple[int, str]) -> Document:
-    """The document of format ``name`` for feed number ``index`` of ``feeds``."""
-    (feeds, stylesheet), (index, name) = shared, job
-    feed = feeds[index]
-    return render_documents(feed.site, feed.entries, [name], feed.paths, stylesheet=stylesheet)[0]
-
-
-def render_feeds(feeds: Sequence[Feed], *, stylesheet: bool = False) -> Iterator[Document]:
-    """Every format of every feed, in order, as :func:`render_documents` renders them.
-
-    When the feeds are large (a feed of a whole archive), the documents are
-    rendered side by side in a process pool, started before this returns:
-    the caller can do other work while they render.
-    """
-    for feed in feeds:
-        for name in feed.paths:
-            _format(name)
-    jobs = [(index, name) for index, feed in enumerate(feeds) for name in feed.paths]
-    size = sum(len(feed.entries) * len(feed.paths) for feed in feeds)
-    # Small feeds render here, one by one: more jobs than there are is never enough for a pool.
-    minimum = 2 if size >= PARALLEL_ENTRIES_MIN else len(jobs) + 1
-    return map_shared(_render_job, (feeds, stylesheet), jobs, minimum=minimum)
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -246,15 +151,26 @@ def remove_stale_temporaries(folder: Path | str, names: Iterable[str]) -> list[P
     return removed
 
 
-def write_feeds(
-    site: Site,
-    entries: Sequence[Entry],
-    out: Path | str,
-    formats: Iterable[str] = ("atom", "rss"),
+def publish_documents(
+    documents: Iterable[Document], out: Path | str, *, wait: float = DEFAULT_WAIT
 ) -> list[Published]:
-    """Render every format first, then write each file atomically under ``out``.
+    """Write ``documents`` under ``out`` as :func:`write_documents` does, holding the folder's lock.
 
-    The files are named as the formats say (``feed.xml``, ``rss.xml``) and
-    their ``self`` links assume ``out`` is served at the site URL.
+    What was left behind by a build killed while writing these files is
+    removed first. Waits up to ``wait`` seconds for another build
+    (:class:`~feedlib.errors.LockTimeout`).
     """
-    return write_documents(render_documents(site, entries, formats), out)
+    documents = list(documents)
+    with output_lock(out, wait):
+        remove_stale_temporaries_of(out, [document.relative_path for document in documents])
+        return write_documents(documents, out)
+
+
+def remove_stale_temporaries_of(out: Path | str, relative_paths: Iterable[str]) -> None:
+    """Remove what a killed build left beside any of these files of ``out`` (call while holding the lock)."""
+    names: dict[PurePosixPath, set[str]] = {}
+    for relative_path in relative_paths:
+        relative = PurePosixPath(relative_path)
+        names.setdefault(relative.parent, set()).add(relative.name)
+    for folder, found in sorted(names.items()):
+        remove_stale_temporaries(Path(out) / folder, found)

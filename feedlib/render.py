@@ -10,24 +10,22 @@ import functools
 import re
 import unicodedata
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, cast
-from urllib.parse import urljoin
+from typing import TYPE_CHECKING
 
 from .errors import ConfigError
+from .links import fragment
 from .text import collapse_whitespace, strip_xml_illegal, truncate
 
 # Python-Markdown (with its extensions), lxml.html and nh3 take tens of
 # milliseconds to load, so they are imported where they are used: a build that
 # renders nothing (everything cached, or a dry run) never loads them.
 if TYPE_CHECKING:
-    from lxml.etree import XPath, _ElementUnicodeResult
     from lxml.html import HtmlElement
     from markdown import Markdown
 
 __all__ = [
     "MORE_SEPARATOR",
     "RENDERERS",
-    "absolute_links",
     "check_markdown_extensions",
     "check_renderer",
     "html_to_text",
@@ -47,7 +45,6 @@ RENDERERS = ("markdown", "commonmark")
 # Extension sets that Python-Markdown always has.
 _BUILT_IN_EXTENSIONS = frozenset({(), ("extra",)})
 _SANITIZE_SCHEMES = {"http", "https", "mailto"}
-_SRCSET_URL = re.compile(r"[\s,]*(\S*)")
 
 # Markdown without markup: ASCII letters, digits and spaces, the ASCII
 # punctuation that neither Python-Markdown (bare or with "extra") nor
@@ -193,151 +190,6 @@ def sanitize_html(html: str) -> str:
     return nh3.clean(html, tags=tags, attributes=attributes, url_schemes=_SANITIZE_SCHEMES)
 
 
-def _fragment(html: str) -> HtmlElement:
-    import lxml.html
-
-    return lxml.html.fragment_fromstring(html, create_parent="div")
-
-
-def _serialize_children(root: HtmlElement) -> str:
-    import lxml.html
-
-    wrapped: str = lxml.html.tostring(root, encoding="unicode")
-    return wrapped[len("<div>") : -len("</div>")]
-
-
-def _srcset_candidates(value: str) -> list[tuple[str, str]]:
-    """``(url, descriptors)`` pairs, split as the HTML standard's srcset parser does.
-
-    A URL is a run of non-space characters (commas included, as in ``data:``
-    URLs) unless it ends in a comma; descriptors run to the next comma.
-    """
-    candidates = []
-    position = 0
-    while position < len(value):
-        match = _SRCSET_URL.match(value, position)
-        assert match is not None  # the pattern matches the empty string
-        url, position = match.group(1), match.end()
-        if not url:
-            break
-        if url.endswith(","):
-            candidates.append((url.rstrip(","), ""))
-            continue
-        comma = value.find(",", position)
-        end = len(value) if comma < 0 else comma
-        candidates.append((url, value[position:end].strip()))
-        position = end + 1
-    return candidates
-
-
-def _joined(base: str, url: str) -> str:
-    try:
-        return urljoin(base, url)
-    except ValueError:
-        return url  # An unreadable URL is left as the author wrote it.
-
-
-def _absolute_srcset(value: str, base: str) -> str:
-    candidates = _srcset_candidates(value)
-    return ", ".join(f"{_joined(base, url)} {descriptors}".rstrip() for url, descriptors in candidates)
-
-
-# Elements whose links lxml finds in more than a plain attribute (an object's
-# codebase, a meta refresh, a param) or that change every link (base), and
-# attributes that only matter on them or hold CSS.
-_SPECIAL_LINK_TAGS = frozenset({"object", "meta", "param", "base"})
-_SPECIAL_LINK_ATTRIBUTES = frozenset({"http-equiv", "valuetype", "style"})
-
-
-@functools.cache
-def _link_attributes() -> frozenset[str]:
-    """The attributes whose value lxml's ``make_links_absolute`` resolves."""
-    from lxml.html.defs import link_attrs
-
-    return frozenset(link_attrs)
-
-
-@functools.cache
-def _every_attribute() -> XPath:
-    """An XPath to every attribute under an element, each knowing its name and element."""
-    from lxml import etree
-
-    return etree.XPath("descendant-or-self::*/@*")
-
-
-def _plain_links(root: HtmlElement) -> list[tuple[HtmlElement, str, str]] | None:
-    """``(element, attribute, value)`` of each link and ``srcset`` under ``root``.
-
-    ``None`` when lxml's own pass is needed: for CSS (a ``style`` element or
-    attribute) and the special elements. Asking libxml2 for the attributes
-    spares a Python loop over every element of the post.
-    """
-    if next(root.iter("style"), None) is not None:
-        return None
-    links = _link_attributes()
-    found = []
-    for attribute in cast("list[_ElementUnicodeResult]", _every_attribute()(root)):
-        name = attribute.attrname
-        if name in links or name == "srcset" or name in _SPECIAL_LINK_ATTRIBUTES:
-            element = cast("HtmlElement", attribute.getparent())
-            if name in _SPECIAL_LINK_ATTRIBUTES or element.tag in _SPECIAL_LINK_TAGS:
-                return None
-            found.append((element, name, str(attribute)))
-    return found
-
-
-def _lxml_links_absolute(root: HtmlElement, base_url: str) -> None:
-    """Make the links under ``root`` absolute with lxml, then each ``srcset``.
-
-    lxml also drops ``<base>`` (even with ``resolve_base_href=False``) and
-    rewrites URLs in CSS.
-    """
-    try:
-        root.make_links_absolute(base_url, resolve_base_href=False, handle_failures="ignore")
-    except AttributeError as error:
-        # lxml fails so on a link attribute it expects but does not find
-        # (<param valuetype="ref"> without a value): the post is reported, not the build crashed.
-        raise ValueError(f"cannot make the links in its HTML absolute ({error})") from None
-    for element in root.iter("*"):
-        srcset = element.get("srcset")
-        if srcset:
-            element.set("srcset", _absolute_srcset(srcset, base_url))
-
-
-def _resolve_links(root: HtmlElement, base_url: str) -> None:
-    """Make the links under ``root`` absolute, ``srcset`` included, as :func:`_lxml_links_absolute` does.
-
-    For a link attribute, as lxml's ``handle_failures="ignore"``: the value
-    stripped and joined to ``base_url``, or kept (stripped) when it cannot be.
-    """
-    links = _plain_links(root)
-    if links is None:
-        _lxml_links_absolute(root, base_url)
-        return
-    for element, name, value in links:
-        if name == "srcset":
-            resolved = _absolute_srcset(value, base_url) if value else value
-        else:
-            resolved = _joined(base_url, value.strip())
-        if resolved != value:
-            element.set(name, resolved)
-
-
-def absolute_links(html: str, base_url: str) -> str:
-    """Make every relative ``href``, ``src`` and ``srcset`` in ``html`` absolute.
-
-    lxml rewrites the attributes it knows; ``srcset`` holds a list of URLs that
-    lxml leaves alone, so it is resolved here.
-    """
-    if not html.strip():
-        return ""
-    root = _fragment(html)
-    _resolve_links(root, base_url)
-    # A feed carries the HTML as escaped text or CDATA; "]]>" would end a CDATA
-    # section early, and "]]&gt;" reads the same in HTML.
-    return strip_xml_illegal(_serialize_children(root)).replace("]]>", "]]&gt;")
-
-
 def _spaced(root: HtmlElement) -> HtmlElement:
     # text_content() runs blocks together ("a</p><p>b" gives "ab").
     breaks = _breaks()
@@ -381,13 +233,13 @@ def _markdown_text(source: str, extensions: Sequence[str], renderer: str) -> str
 
 def html_to_text(html: str) -> str:
     """The visible text of an HTML fragment, whitespace collapsed."""
-    return _text_of(_spaced(_fragment(html))) if html.strip() else ""
+    return _text_of(_spaced(fragment(html))) if html.strip() else ""
 
 
 def _first_paragraph(html: str) -> str:
     if not html.strip():
         return ""
-    root = _spaced(_fragment(html))
+    root = _spaced(fragment(html))
     children = [element for element in root if isinstance(element.tag, str)]
     paragraphs = [element for element in children if element.tag == "p"]
     for element in paragraphs + children:

@@ -12,13 +12,14 @@ give the same file names.
 
 from __future__ import annotations
 
-import hashlib
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Generic, Protocol, TypeVar
 
+from .formats import FORMATS
+from .text import hex_digest
 from .urls import slugify
 
 __all__ = [
@@ -48,7 +49,6 @@ _RESERVED = frozenset(
 )
 # File names are limited to 255 bytes: leave room for a hash and ".rss.xml".
 _MAX_SLUG_BYTES = 120
-_FORMAT_SUFFIXES = {"atom": ".xml", "rss": ".rss.xml", "json": ".json"}
 
 
 @dataclass(frozen=True)
@@ -125,10 +125,6 @@ def _cut(slug: str) -> str:
     return encoded[:_MAX_SLUG_BYTES].decode("utf-8", "ignore").rstrip("-")
 
 
-def _digest(key: str, size: int) -> str:
-    return hashlib.blake2b(key.encode("utf-8"), digest_size=size).hexdigest()
-
-
 def term_file_names(keys: Iterable[str]) -> dict[str, str]:
     """A distinct, safe file name (without extension) for each term key.
 
@@ -147,11 +143,11 @@ def term_file_names(keys: Iterable[str]) -> dict[str, str]:
     for key, slug in slugs.items():
         unsafe = not slug or slug in _RESERVED
         shared = groups[slug] > 1 and key != slug
-        names[key] = f"{slug or 'term'}-{_digest(key, 4)}" if unsafe or shared else slug
+        names[key] = f"{slug or 'term'}-{hex_digest(key, 4)}" if unsafe or shared else slug
     if len(set(names.values())) == len(names):
         return names
     # A bare slug equal to another term's hashed name (astronomically rare): hash them all, longer.
-    return {key: f"{slug or 'term'}-{_digest(key, 16)}" for key, slug in slugs.items()}
+    return {key: f"{slug or 'term'}-{hex_digest(key, 16)}" for key, slug in slugs.items()}
 
 
 def format_path(path: str, format: str) -> str:
@@ -160,7 +156,7 @@ def format_path(path: str, format: str) -> str:
     >>> format_path("feed/python.xml", "rss"), format_path("feed/python.xml", "json")
     ('feed/python.rss.xml', 'feed/python.json')
     """
-    return path[: -len(".xml")] + _FORMAT_SUFFIXES[format]
+    return path[: -len(".xml")] + FORMATS[format].term_suffix
 
 
 def _terms_of(post: Termed, kind: str) -> tuple[str, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import unicodedata
 from datetime import date, datetime
@@ -11,6 +12,8 @@ from .model import Author
 
 __all__ = [
     "collapse_whitespace",
+    "hex_digest",
+    "json_default",
     "scalar_text",
     "strip_xml_illegal",
     "truncate",
@@ -118,3 +121,19 @@ def xml_safe_author(author: Author) -> Author:
         strip_xml_illegal(author.email) if author.email else None,
         strip_xml_illegal(author.uri) if author.uri else None,
     )
+
+
+def hex_digest(data: bytes | str, size: int = 20) -> str:
+    """The hash feedlib names things by (file bytes, settings, term names): BLAKE2b, ``size`` bytes, in hex.
+
+    Text is hashed as UTF-8.
+    """
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    return hashlib.blake2b(raw, digest_size=size).hexdigest()
+
+
+def json_default(value: object) -> object:
+    """What JSON writes for a value it has no form for: dates as ISO 8601, anything else as text."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return str(value)

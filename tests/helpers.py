@@ -21,8 +21,8 @@ import yaml
 from lxml import etree
 
 from feedlib.cli import main
+from feedlib.discover import POST_SUFFIXES
 from feedlib.model import Entry
-from feedlib.posts import POST_SUFFIXES
 
 REPO = Path(__file__).resolve().parents[1]
 POSTS = REPO / "posts"

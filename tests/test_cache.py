@@ -19,15 +19,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import feedlib
-import feedlib.incremental
-from feedlib.cache import (
-    INDEX_CHANGES_FILE,
-    INDEX_FILE,
-    RENDERED_FILE,
-    PostCache,
-    microseconds,
-    settings_fingerprint,
-)
+import feedlib.cache.stamps
+import feedlib.entries
+import feedlib.posts
+from feedlib.cache import ENTRIES_FILE, INDEX_CHANGES_FILE, INDEX_FILE, PostCache
+from feedlib.cache.records import RecordCodec
+from feedlib.cache.stamps import settings_fingerprint
+from feedlib.dates import microseconds
 
 
 def _build(site: SiteFiles, **overrides: Any) -> list[feedlib.Published]:
@@ -55,7 +53,7 @@ class Calls:
         self.rendered: list[str] = []
         original_load = YAMLHandler.load
         original_convert = markdown.Markdown.convert
-        original_render = feedlib.incremental.render_post
+        original_render = feedlib.entries.render_post
 
         def load(handler: YAMLHandler, text: str, **kwargs: Any) -> Any:
             self.yaml += 1
@@ -71,7 +69,7 @@ class Calls:
 
         monkeypatch.setattr(YAMLHandler, "load", load)
         monkeypatch.setattr(markdown.Markdown, "convert", convert)
-        monkeypatch.setattr(feedlib.incremental, "render_post", render)
+        monkeypatch.setattr(feedlib.entries, "render_post", render)
 
 
 @pytest.fixture
@@ -154,7 +152,7 @@ def test_changing_a_setting_invalidates_the_cache(
 
 
 # The files every build with a cache writes (changes to the index go apart only later).
-WHOLE_FILES = (INDEX_FILE, RENDERED_FILE)
+WHOLE_FILES = (INDEX_FILE, ENTRIES_FILE)
 
 
 def _records(site: SiteFiles, name: str) -> dict[str, Any]:
@@ -167,20 +165,20 @@ def test_files_that_are_gone_are_pruned(site: SiteFiles) -> None:
     (site.posts / "post-00000.md").unlink()
     _build(site)
     config = feedlib.load_config(site.config)
-    assert PostCache.load(site.cache, config.site).keys() == [f"post-{n:05d}.md" for n in range(1, 8)]
-    assert len(_records(site, RENDERED_FILE)) == 5
+    assert PostCache.open(site.cache, config.site).keys() == [f"post-{n:05d}.md" for n in range(1, 8)]
+    assert len(_records(site, ENTRIES_FILE)) == 5
 
 
 @pytest.fixture
 def never_signed(monkeypatch: pytest.MonkeyPatch) -> None:
     """Files never get a signature, however long a test takes: each build reads and hashes them."""
-    monkeypatch.setattr(feedlib.incremental, "RACY_MARGIN_NS", 10**20)
+    monkeypatch.setattr(feedlib.cache.stamps, "RACY_MARGIN_NS", 10**20)
 
 
 @pytest.fixture
 def signed_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """Files get a signature as soon as they were written (tests wait out the clock's tick themselves)."""
-    monkeypatch.setattr(feedlib.incremental, "RACY_MARGIN_NS", 0)
+    monkeypatch.setattr(feedlib.cache.stamps, "RACY_MARGIN_NS", 0)
 
 
 @pytest.mark.usefixtures("never_signed")
@@ -205,13 +203,13 @@ class Reads:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.paths: list[str] = []
-        original = feedlib.incremental._read
+        original = feedlib.posts.read_bytes
 
-        def read(location: str) -> bytes:
-            self.paths.append(Path(location).name)
-            return original(location)
+        def read(file: feedlib.PostFile) -> bytes:
+            self.paths.append(Path(file.location).name)
+            return original(file)
 
-        monkeypatch.setattr(feedlib.incremental, "_read", read)
+        monkeypatch.setattr(feedlib.posts, "read_bytes", read)
 
 
 @pytest.mark.usefixtures("signed_at_once")
@@ -268,11 +266,10 @@ def _set(*path: int, value: object) -> Callable[[list[Any]], None]:
     return change
 
 
-# Index records: [signature, digest, url, id, time, draft, categories, tags].
+# Index records: [signature, *the fields of a PostRecord but file and post].
 URL, WHEN, DRAFT_FLAG, CATEGORIES = 2, 4, 5, 6
-# Rendered records: [digest, post, html, summary]; posts as in feedlib.cache.
-POST, HTML = 1, 2
-TITLE, DATE, UPDATED, TAGS, AUTHORS, DRAFT = 0, 1, 2, 5, 6, 10
+# Entry records: [digest, *the fields of an Entry but its source path].
+TITLE, PUBLISHED, UPDATED, AUTHORS, TERMS, HTML, IMAGE = 3, 4, 5, 6, 7, 9, 10
 
 FILE_CORRUPTIONS: dict[str, Callable[[bytes], bytes]] = {
     "empty": lambda raw: b"",
@@ -297,30 +294,29 @@ INDEX_CORRUPTIONS: dict[str, Callable[[bytes], bytes]] = {
     "categories nested": _mutate_records(_set(CATEGORIES, value=[["x"]])),
     "signature of another file": _mutate_records(_set(0, value="1:2:3:4")),
 }
-RENDERED_CORRUPTIONS: dict[str, Callable[[bytes], bytes]] = {
-    "post an object": _mutate_records(_set(POST, value={"title": "x"})),
-    "title a number": _mutate_records(_set(POST, TITLE, value=123)),
-    "title with a control character": _mutate_records(_set(POST, TITLE, value="bad\u0001title")),
-    "title with a lone surrogate": _mutate_records(_set(POST, TITLE, value="bad\ud800")),
+ENTRY_CORRUPTIONS: dict[str, Callable[[bytes], bytes]] = {
+    "title a number": _mutate_records(_set(TITLE, value=123)),
+    "title with a control character": _mutate_records(_set(TITLE, value="bad\u0001title")),
+    "title with a lone surrogate": _mutate_records(_set(TITLE, value="bad\ud800")),
     "title with U+FFFE": lambda raw: (
-        _mutate_records(_set(POST, TITLE, value="bad\ufffe"))(raw)
+        _mutate_records(_set(TITLE, value="bad\ufffe"))(raw)
         .decode("unicode-escape")
         .encode("utf-8", "surrogatepass")
     ),
-    "unknown zone": _mutate_records(_set(POST, DATE, value=["2020-01-01T00:00:00", 0, "../../etc/passwd"])),
-    "naive time": _mutate_records(_set(POST, UPDATED, value=["2020-01-01T00:00:00"])),
-    "time a number": _mutate_records(_set(POST, UPDATED, value=[20200101])),
-    "authors a string": _mutate_records(_set(POST, AUTHORS, value="someone")),
-    "author too short": _mutate_records(_set(POST, AUTHORS, value=[["a", None]])),
-    "draft a string": _mutate_records(_set(POST, DRAFT, value="no")),
+    "unknown zone": _mutate_records(_set(PUBLISHED, value=["2020-01-01T00:00:00", 0, "../../etc/passwd"])),
+    "naive time": _mutate_records(_set(UPDATED, value=["2020-01-01T00:00:00"])),
+    "time a number": _mutate_records(_set(UPDATED, value=[20200101])),
+    "authors a string": _mutate_records(_set(AUTHORS, value="someone")),
+    "author too short": _mutate_records(_set(AUTHORS, value=[["a", None]])),
     "html null": _mutate_records(_set(HTML, value=None)),
+    "image a string": _mutate_records(_set(IMAGE, value="cover.png")),
     "digest a number": _mutate_records(_set(0, value=12)),
-    "tags nested": _mutate_records(_set(POST, TAGS, value=[["x"]])),
+    "terms nested": _mutate_records(_set(TERMS, value=[["x"]])),
 }
 CORRUPTIONS = [
     *((name, how, corrupt) for name in WHOLE_FILES for how, corrupt in FILE_CORRUPTIONS.items()),
     *((INDEX_FILE, how, corrupt) for how, corrupt in INDEX_CORRUPTIONS.items()),
-    *((RENDERED_FILE, how, corrupt) for how, corrupt in RENDERED_CORRUPTIONS.items()),
+    *((ENTRIES_FILE, how, corrupt) for how, corrupt in ENTRY_CORRUPTIONS.items()),
 ]
 
 
@@ -354,12 +350,13 @@ def test_a_corrupt_cache_is_ignored_and_rebuilt(
 def test_a_cache_of_other_settings_is_not_used(site: SiteFiles) -> None:
     config = feedlib.load_config(site.config)
     _build(site)
-    other = PostCache.load(site.cache, feedlib.Site(url="https://other.example/", title="x"))
+    other = PostCache.open(site.cache, feedlib.Site(url="https://other.example/", title="x"))
     assert other.fingerprint != settings_fingerprint(config.site)
     digest = _records(site, INDEX_FILE)["post-00001.md"][1]
     assert config.site == feedlib.load_config(site.config).site
-    assert other.known("post-00001.md", digest) is None
-    assert PostCache.load(site.cache, config.site).known("post-00001.md", digest) is not None
+    file = feedlib.PostFile("post-00001.md", str(site.posts / "post-00001.md"))
+    assert other.record(file, digest=digest) is None
+    assert PostCache.open(site.cache, config.site).record(file, digest=digest) is not None
 
 
 def test_no_cache_writes_no_cache_folder(site: SiteFiles) -> None:
@@ -379,24 +376,19 @@ def test_an_unwritable_cache_only_warns(site: SiteFiles, caplog: pytest.LogCaptu
 def test_records_sharing_authors_and_terms_are_each_checked(tmp_path: Path) -> None:
     # Decoded authors and term lists are shared between records; a record whose
     # author is the string "abc" must not pass for one whose author is ["a", "b", "c"].
-    site = feedlib.Site(url="https://example.com/", title="t")
     at = ["2025-01-01T00:00:00+00:00"]
-    good = ["T", at, at, "s", ["x"], [], [["a", "b", "c"]], None, None, None, False, None, None, False]
-    bad_author = [*good[:6], ["abc"], *good[7:]]
-    bad_terms = [*good[:4], [1], *good[5:]]
-    rendered = {
-        key: ["d", post, "<p>x</p>", "x"]
-        for key, post in (("good", good), ("bad-author", bad_author), ("bad-terms", bad_terms))
-    }
-    cache = PostCache(settings_fingerprint(site), rendered=rendered)
-    first = cache.rendered("good", "d", tmp_path / "good.md")
-    assert first is not None
-    assert first[0].authors == (feedlib.Author("a", "b", "c"),)
-    assert first[0].categories == ("x",)
-    assert cache.rendered("bad-author", "d", tmp_path / "bad.md") is None
-    assert cache.rendered("bad-terms", "d", tmp_path / "bad.md") is None
-    second = cache.rendered("good", "d", tmp_path / "good.md")
-    assert second == first
+    url = "https://example.com/x.html"
+    good = [url, url, "T", at, at, [["a", "b", "c"]], ["x"], "x", "<p>x</p>", None, None]
+    bad_author = [*good[:5], ["abc"], *good[6:]]
+    bad_terms = [*good[:6], [1], *good[7:]]
+    codec = RecordCodec(feedlib.Entry)
+    first = codec.decode(good, source=tmp_path / "good.md")
+    assert first.authors == (feedlib.Author("a", "b", "c"),)
+    assert first.categories == ("x",)
+    for bad in (bad_author, bad_terms):
+        with pytest.raises(ValueError, match="expected"):
+            codec.decode(bad, source=tmp_path / "bad.md")
+    assert codec.decode(good, source=tmp_path / "good.md") == first
 
 
 @given(st.datetimes(timezones=st.timezones()), st.datetimes(timezones=st.timezones()))

@@ -11,7 +11,7 @@ from helpers import DEFAULT_CONFIG, NS, check_feed, check_json_feed, make_projec
 from lxml import etree
 
 from feedlib import ConfigError, Site, load_config, load_post, render_feed, to_entry
-from feedlib.cache import settings_fingerprint
+from feedlib.cache.stamps import settings_fingerprint
 from feedlib.render import sanitize_html
 
 SITE = Site(url="https://example.com/blog/", title="Modes", language="en")

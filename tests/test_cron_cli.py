@@ -73,10 +73,10 @@ def test_only_the_changed_feed_is_rewritten(site: SiteFiles, capsys: pytest.Capt
 def test_verbose_logs_per_post_detail(site: SiteFiles, capsys: pytest.CaptureFixture[str]) -> None:
     status, _, err = _run(capsys, "build", "--verbose", "--config", site.config)
     assert status == 0
-    assert f"feedlib.incremental: cache miss: {site.posts / 'post-00000.md'}" in err
-    assert f"feedlib.incremental: rendered: {site.posts / 'post-00005.md'}" in err
+    assert f"feedlib.read: cache miss: {site.posts / 'post-00000.md'}" in err
+    assert f"feedlib.entries: rendered: {site.posts / 'post-00005.md'}" in err
     status, _, err = _run(capsys, "build", "-v", "--config", site.config)
-    assert f"feedlib.incremental: cache hit: {site.posts / 'post-00000.md'}" in err
+    assert f"feedlib.read: cache hit: {site.posts / 'post-00000.md'}" in err
     assert "rendered:" not in err
 
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 import feedlib
-from feedlib.cache import RENDERED_FILE
+from feedlib.cache import ENTRIES_FILE
 
 NOW = datetime(9999, 12, 31, tzinfo=UTC)
 
@@ -160,7 +160,7 @@ def test_build_writes_valid_feeds_or_names_the_file(files: list[str], names: st.
         feedlib.build(_config(root, cache=False), now=NOW, wait=5)
         assert _assert_valid_feeds(root / "public") == cold
         # Posts in the index without their renderings: read from the files again.
-        (root / "cache" / RENDERED_FILE).unlink()
+        (root / "cache" / ENTRIES_FILE).unlink()
         for name in cold:
             (root / "public" / name).unlink()
         feedlib.build(_config(root, cache=True), now=NOW, wait=5)

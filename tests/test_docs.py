@@ -19,8 +19,9 @@ from typing import Any
 import pytest
 
 from feedlib.cli import _parser
-from feedlib.config import _BUILD_KEYS, _SITE_KEYS, _TERM_FEED_KEYS, config_from_mapping
-from feedlib.jekyll import _FEED_KEYS
+from feedlib.config import BUILD_KEYS, SITE_KEYS, TERM_FEED_KEYS, config_from_mapping
+from feedlib.jekyll.config import CONFIG_KEYS, FEED_KEYS
+from feedlib.posts import FRONT_MATTER
 from feedlib.terms import TERM_KINDS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -34,65 +35,19 @@ README_LIMIT = 12_000
 
 
 def front_matter_keys() -> list[str]:
-    """Every front-matter key feedlib reads.
+    """Every front-matter key feedlib reads: its table, :data:`feedlib.posts.FRONT_MATTER`.
 
-    Listed by hand from feedlib/posts.py (``parse_post`` and what it calls) and
-    ``render_with_liquid`` (feedlib/liquid_settings.py), and checked against
-    the code by ``test_front_matter_keys_cover_what_the_code_reads``. To be
-    replaced by the code's own table of front-matter keys once there is one.
+    ``test_front_matter_keys_cover_what_the_code_reads`` checks that nothing reads a key outside it.
     """
-    return [
-        "title",
-        "date",
-        "updated",
-        "last_modified_at",
-        "lastmod",
-        "categories",
-        "category",
-        "tags",
-        "tag",
-        "author",
-        "authors",
-        "excerpt",
-        "summary",
-        "description",
-        "permalink",
-        "url",
-        "slug",
-        "id",
-        "published",
-        "draft",
-        "image",
-        "enclosure",
-        "excerpt_only",
-        "render_with_liquid",
-    ]
+    return [key for row in FRONT_MATTER for key in row.keys]
 
 
 def jekyll_config_keys() -> list[str]:
-    """Every ``_config.yml`` key the Jekyll reader honours (feedlib/jekyll.py, ``load_jekyll_config``).
+    """Every ``_config.yml`` key the Jekyll reader honours: its list, and jekyll-feed's ``feed:`` keys.
 
-    The top-level keys are listed by hand (and checked against the code by
-    ``test_jekyll_keys_cover_what_the_code_reads``); jekyll-feed's ``feed:``
-    keys come from the code. To be replaced by the code's own list once there is one.
+    ``test_jekyll_keys_cover_what_the_code_reads`` checks the list against what the reader reads.
     """
-    top = [
-        "url",
-        "baseurl",
-        "title",
-        "name",
-        "description",
-        "author",
-        "timezone",
-        "lang",
-        "permalink",
-        "destination",
-        "exclude",
-        "markdown_ext",
-        "show_drafts",
-        "includes_dir",
-    ]
-    return top + [f"feed.{key}" for key in _FEED_KEYS]
+    return [*CONFIG_KEYS, *(f"feed.{key}" for key in FEED_KEYS)]
 
 
 # --- reading Markdown ----------------------------------------------------------
@@ -282,8 +237,8 @@ def _documented_configuration() -> tuple[set[str], set[str]]:
 
 def configuration_keys() -> list[str]:
     """Every key of ``feedlib.toml``; ``feeds.*.only`` stands for the key in any ``[feeds]`` kind."""
-    keys = {f"site.{key}" for key in _SITE_KEYS} | {f"build.{key}" for key in _BUILD_KEYS}
-    keys |= {f"feeds.{kind}" for kind in TERM_KINDS} | {f"feeds.*.{key}" for key in _TERM_FEED_KEYS}
+    keys = {f"site.{key}" for key in SITE_KEYS} | {f"build.{key}" for key in BUILD_KEYS}
+    keys |= {f"feeds.{kind}" for kind in TERM_KINDS} | {f"feeds.*.{key}" for key in TERM_FEED_KEYS}
     return sorted(keys)
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import check_feed, relative_links, write_post
@@ -17,13 +19,14 @@ from feedlib import (
     PostError,
     PostErrors,
     Site,
-    build_entries,
     load_post,
+    record_of,
+    render_entries,
     render_feed,
-    select_posts,
 )
+from feedlib import select_posts as select_records
 from feedlib import to_entry as make_entry
-from feedlib.entries import DEFAULT_LIMIT
+from feedlib.config import DEFAULT_LIMIT
 from feedlib.render import markdown_renderer
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -41,6 +44,14 @@ def post(name: str, day: int, **fields) -> Post:
     }
     values.update(fields)
     return Post(**values)
+
+
+def select_posts(
+    posts: Iterable[Post], site: Site, *, limit: int | None = DEFAULT_LIMIT, **options: Any
+) -> list[Post]:
+    """:func:`feedlib.select_posts` of these posts' records, as posts."""
+    records = select_records([record_of(post, site) for post in posts], limit=limit, **options)
+    return [record.post for record in records if record.post is not None]
 
 
 # -- select_posts --------------------------------------------------------------------------------
@@ -189,11 +200,12 @@ def test_to_entry_reads_neither_disk_nor_clock(tmp_path: Path, site: Site, freez
     assert make_entry(loaded, site) == first
 
 
-def test_build_entries(site: Site):
+def test_render_entries_of_selected_records(site: Site):
     posts = [post("a.md", 1), post("b.md", 2, draft=True), post("c.md", 3)]
-    entries = build_entries(posts, site, now=NOW, limit=None)
+    records = [record_of(one, site) for one in posts]
+    entries = render_entries(select_records(records, now=NOW), site)
     assert [entry.title for entry in entries] == ["c.md", "a.md"]
-    assert build_entries(posts, site, now=NOW, limit=1)[0].title == "c.md"
+    assert render_entries(select_records(records, now=NOW, limit=1), site)[0].title == "c.md"
 
 
 def test_xml_forbidden_characters_from_yaml_escapes_are_dropped(tmp_path: Path, site: Site):

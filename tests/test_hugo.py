@@ -10,7 +10,8 @@ import pytest
 from helpers import DATA, NOW, run_main
 
 from feedlib import PostError, Site, load_post, load_posts
-from feedlib.posts import decode_post, parse_post, post_body
+from feedlib.frontmatter import post_body
+from feedlib.posts import decode_post, parse_post
 from feedlib.urls import post_url
 
 HUGO = DATA / "hugo"
@@ -64,16 +65,17 @@ def test_post_body_cuts_every_kind_of_front_matter_like_parse_post(name: str, si
     assert post_body(path, text) == parse_post(path, text, site).body
 
 
-def test_python_frontmatter_handlers_are_still_importable_from_posts():
-    # They live in a module of their own (python-frontmatter imports PyYAML);
-    # feedlib.posts hands them out on first use.
-    from feedlib.posts import JSONObjectHandler, TOMLHandler
+def test_front_matter_handlers_detect_split_and_load(tmp_path: Path):
+    from feedlib.frontmatter import HANDLERS, JSONHandler, TOMLHandler, YAMLHandler
 
-    toml, json = TOMLHandler(), JSONObjectHandler()
+    assert [type(handler) for handler in HANDLERS] == [YAMLHandler, TOMLHandler, JSONHandler]
+    path = tmp_path / "post.md"
+    toml, json = TOMLHandler(), JSONHandler()
     assert toml.detect('+++\ntitle = "t"\n+++\nBody.\n')
-    assert toml.load('title = "t"') == {"title": "t"}
+    assert toml.split(path, '+++\ntitle = "t"\n+++\nBody.\n') == ('\ntitle = "t"\n', 1, "Body.\n")
+    assert toml.load(path, 'title = "t"', 2) == {"title": "t"}
     assert json.detect('{"title": "}"} Body.')
-    assert json.split('{"title": "}"} Body.') == ('{"title": "}"}', " Body.")
+    assert json.split(path, '{"title": "}"} Body.') == ('{"title": "}"}', 1, " Body.")
 
 
 @pytest.mark.parametrize(

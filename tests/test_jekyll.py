@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from helpers import DATA, NOW, check_feed, run_main
 
-from feedlib import ConfigError
-from feedlib.jekyll import JekyllFeed, jekyll_post_files, load_jekyll_config
+from feedlib import ConfigError, TermFeedConfig
+from feedlib.discover import jekyll_post_files
+from feedlib.jekyll.config import JekyllFeed, load_jekyll_config
 
 SITE = DATA / "jekyll-site"
 
@@ -40,15 +41,18 @@ def test_config_maps_jekyll_settings():
     assert config.build.out == SITE / "_site"
     assert dict(config.build.paths) == {"atom": "feed.xml"}
     assert config.build.cache == SITE / ".feedlib-cache"
-    assert config.jekyll is not None
-    assert config.jekyll.data["plugins"] == ["jekyll-feed"]  # all of _config.yml, for Liquid
+    assert config.jekyll is not None and config.jekyll.root == SITE
+    assert config.liquid.site["plugins"] == ["jekyll-feed"]  # all of _config.yml, for Liquid
 
 
 def test_feed_block_maps_to_feedlib_settings():
     config = load_jekyll_config(SITE)
-    assert config.jekyll is not None
-    feed = config.jekyll.feed
-    assert feed == JekyllFeed(
+    assert config.site.content == "summary"  # feed.excerpt_only
+    assert config.build.feeds == (
+        TermFeedConfig("categories", "feed/:term.xml", only=("news",)),
+        TermFeedConfig("tags", "feed/by_tag/:term.xml", only=("python",)),
+    )
+    feed = JekyllFeed(
         categories=("news",), tags={"only": ("python",)}, tags_path="feed/by_tag/", content="summary"
     )
     assert feed.feedlib_settings() == {
@@ -69,7 +73,7 @@ def test_defaults_are_jekyll_feeds(jekyll_site: Path):
     assert config.site.permalink == "date"
     assert config.build.limit == 10
     assert dict(config.build.paths) == {"atom": "feed.xml"}
-    assert config.jekyll is not None and config.jekyll.feed == JekyllFeed()
+    assert config.build.feeds == () and config.site.content == "full"
 
 
 def test_post_files_with_folder_categories_and_drafts():

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from hypothesis import given
 from hypothesis import strategies as st
 
-from feedlib import render
-from feedlib.render import absolute_links
+from feedlib import links
+from feedlib.links import absolute_links
 from feedlib.text import strip_xml_illegal
 
 BASE = "https://example.com/blog/2025/10/11/post.html"
@@ -80,9 +80,9 @@ def fragments(plain: bool) -> st.SearchStrategy[str]:
 
 def with_lxml(html: str, base_url: str) -> str:
     """absolute_links as it was: lxml's pass over every element."""
-    root = render._fragment(html)
-    render._lxml_links_absolute(root, base_url)
-    return strip_xml_illegal(render._serialize_children(root)).replace("]]>", "]]&gt;")
+    root = links.fragment(html)
+    links._lxml_links_absolute(root, base_url)
+    return strip_xml_illegal(links.inner_html(root)).replace("]]>", "]]&gt;")
 
 
 def outcome(resolve: Callable[[str, str], str], html: str) -> str:
@@ -118,6 +118,6 @@ def test_css_and_special_elements_are_left_to_lxml():
         '<object codebase="lib/" data="movie.swf"></object>',
         '<meta http-equiv="refresh" content="0; url=next.html">',
     ):
-        assert render._plain_links(render._fragment(html)) is None
+        assert links._plain_links(links.fragment(html)) is None
         assert absolute_links(html, BASE) == with_lxml(html, BASE)
         assert "https://example.com/blog/2025/10/11/" in absolute_links(html, BASE)

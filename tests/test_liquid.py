@@ -1,4 +1,4 @@
-"""Liquid in posts (feedlib.templates): Jekyll's tags and filters, limits, errors and caching.
+"""Liquid in posts (feedlib.jekyll.liquid): Jekyll's tags and filters, limits, errors and caching.
 
 tests/data/liquid/site is a Jekyll site whose posts each use some of Jekyll's
 tags and filters; tests/data/liquid/expected holds, for each post, the HTML
@@ -14,10 +14,12 @@ from pathlib import Path
 import pytest
 from helpers import DATA, NOW, check_feed, run_main
 
-from feedlib.cache import PostCache
-from feedlib.incremental import load_posts_cached, render_entries
-from feedlib.jekyll import load_jekyll_config
-from feedlib.templates import LiquidSettings, PostRenderer, liquid_fingerprint
+from feedlib import Site, read_posts, render_entries
+from feedlib.build import post_files
+from feedlib.cache.stamps import settings_fingerprint
+from feedlib.config import LiquidSettings
+from feedlib.jekyll.config import load_jekyll_config
+from feedlib.jekyll.liquid import PostRenderer
 
 LIQUID = DATA / "liquid"
 SITE = LIQUID / "site"
@@ -27,13 +29,9 @@ EXPECTED = sorted((LIQUID / "expected").glob("*.html"))
 def _entries(root: Path) -> dict[str, str]:
     """Each post's HTML by its file name (``2025-01-10-raw.md``), rendered in memory."""
     config = load_jekyll_config(root)
-    cache = PostCache("memory")
-    assert config.jekyll is not None
-    loaded = load_posts_cached(root, config.site, cache, files=config.jekyll.post_files())
-    urls = {item.key: item.url for item in loaded}
-    entries = render_entries(
-        loaded, config.site, cache, liquid=PostRenderer(config.site, config.liquid, urls)
-    )
+    records = read_posts(post_files(config), config.site)
+    urls = {record.key: record.url for record in records}
+    entries = render_entries(records, config.site, liquid=PostRenderer(config.site, config.liquid, urls))
     return {entry.source.name: entry.content_html for entry in entries}
 
 
@@ -190,12 +188,18 @@ def test_cache_follows_includes_and_linked_urls(site: Path):
 
 
 def test_fingerprint_covers_settings_and_includes(tmp_path: Path):
-    assert liquid_fingerprint(None) == liquid_fingerprint(LiquidSettings()) == ""
+    site = Site(url="https://example.com/", title="t")
+
+    def fingerprint(settings: LiquidSettings | None) -> str:
+        return settings_fingerprint(site, settings)
+
+    assert fingerprint(None) == fingerprint(LiquidSettings())
     (tmp_path / "a.html").write_text("one", encoding="utf-8")
     settings = LiquidSettings(enabled=True, site={"title": "T"}, includes=tmp_path)
-    before = liquid_fingerprint(settings)
+    before = fingerprint(settings)
+    assert before != fingerprint(None)
     (tmp_path / "a.html").write_text("two", encoding="utf-8")
-    assert liquid_fingerprint(settings) != before
-    assert liquid_fingerprint(LiquidSettings(enabled=True, site={"title": "U"}, includes=tmp_path)) != (
-        liquid_fingerprint(settings)
+    assert fingerprint(settings) != before
+    assert fingerprint(LiquidSettings(enabled=True, site={"title": "U"}, includes=tmp_path)) != (
+        fingerprint(settings)
     )

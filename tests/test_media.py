@@ -147,17 +147,16 @@ def test_feeds_without_media_declare_no_media_namespace(podcast):
 
 
 def test_media_survives_the_cache(tmp_path: Path):
-    from feedlib import PostCache
-    from feedlib.incremental import load_posts_cached, render_entries
+    from feedlib import PostCache, discover_posts, read_posts, render_entries
 
     folder = tmp_path / "posts"
     write_post(folder, "2025-03-01-ep1.md", PODCAST + "excerpt_only: true\n")
-    cache = PostCache.load(tmp_path / "cache", SITE)
-    first = render_entries(load_posts_cached(folder, SITE, cache), SITE, cache)
+    cache = PostCache.open(tmp_path / "cache", SITE)
+    first = render_entries(read_posts(discover_posts(folder), SITE, cache=cache), SITE, cache=cache)
     cache.save()
-    again = PostCache.load(tmp_path / "cache", SITE)
-    loaded = load_posts_cached(folder, SITE, again)
-    assert loaded[0].post is None  # From the index, not parsed.
-    assert again.rendered(loaded[0].key, loaded[0].digest, loaded[0].path) is not None
-    assert render_entries(loaded, SITE, again) == first
+    again = PostCache.open(tmp_path / "cache", SITE)
+    records = read_posts(discover_posts(folder), SITE, cache=again)
+    assert records[0].post is None  # From the index, not parsed.
+    assert again.entry(records[0]) is not None
+    assert render_entries(records, SITE, cache=again) == first
     assert first[0].image is not None and first[0].enclosure is not None and not first[0].content_html

@@ -11,9 +11,11 @@ import pytest
 from cron_helpers import post_text, write_site
 
 import feedlib
-import feedlib.incremental
+import feedlib.entries
+import feedlib.feeds
 import feedlib.publish
-from feedlib.cache import INDEX_FILE, RENDERED_FILE
+import feedlib.read
+from feedlib.cache import ENTRIES_FILE, INDEX_FILE
 from feedlib.parallel import WORKERS_VARIABLE, map_ordered, map_shared, worker_count
 
 _PARENT = os.getpid()
@@ -85,9 +87,9 @@ def _build(config_path: Path, out: Path, cache: Path | None, limit: int | None) 
 def pooled(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     """Every parse and render goes through a two-process pool, however few posts."""
     monkeypatch.setenv(WORKERS_VARIABLE, "2")
-    monkeypatch.setattr(feedlib.incremental, "PARALLEL_PARSE_MIN", 1)
-    monkeypatch.setattr(feedlib.incremental, "PARALLEL_RENDER_MIN", 1)
-    monkeypatch.setattr(feedlib.publish, "PARALLEL_ENTRIES_MIN", 1)
+    monkeypatch.setattr(feedlib.read, "PARALLEL_READ_MIN", 1)
+    monkeypatch.setattr(feedlib.entries, "PARALLEL_RENDER_MIN", 1)
+    monkeypatch.setattr(feedlib.feeds, "PARALLEL_ENTRIES_MIN", 1)
     return monkeypatch
 
 
@@ -111,7 +113,7 @@ def test_a_pooled_build_writes_what_a_serial_build_writes(
     assert sorted(path.relative_to(pooled_out) for path in pooled_out.rglob("*") if path.is_file()) == written
     for name in written:
         assert (pooled_out / name).read_bytes() == (serial_out / name).read_bytes(), name
-    for name in (INDEX_FILE, RENDERED_FILE):
+    for name in (INDEX_FILE, ENTRIES_FILE):
         assert (pooled_cache / name).read_bytes() == (serial_cache / name).read_bytes()
     # Warm, from the pooled cache, in one process: nothing changes.
     published = _build(site.config, pooled_out, pooled_cache, limit)
@@ -160,13 +162,13 @@ def test_a_pooled_archive_renders_each_post_where_it_is_read(
 ) -> None:
     site = write_site(tmp_path / "site", count=12)
     rendered_later: list[int] = []
-    original = feedlib.incremental._renderings
+    original = feedlib.entries._entries
 
     def renderings(missing: Any, *args: Any) -> Any:
         rendered_later.append(len(missing))
         return original(missing, *args)
 
-    monkeypatch.setattr(feedlib.incremental, "_renderings", renderings)
+    monkeypatch.setattr(feedlib.entries, "_entries", renderings)
     _build(site.config, tmp_path / "out", tmp_path / "cache", None)
     assert rendered_later == [0]
     # A feed of the newest five reads every post but renders only those five, afterwards.

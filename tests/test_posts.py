@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from helpers import BAD_POSTS, DATA, POSTS, write_post
 
+import feedlib.posts
 from feedlib import Author, ConfigError, PostError, PostErrors, Site, load_post, load_posts
-from feedlib.posts import find_post_files
+from feedlib.discover import discover_posts
 
 BAD = DATA / "bad"
 EXPECTED = tomllib.loads((BAD / "expected.toml").read_text(encoding="utf-8"))
@@ -70,7 +71,7 @@ def test_safe_loading_never_runs_python_tags(tmp_path: Path, site: Site, monkeyp
 # -- finding files -------------------------------------------------------------------------------
 
 
-def test_find_post_files_recursive_sorted_and_skipping(tmp_path: Path):
+def test_discover_posts_recursive_sorted_and_skipping(tmp_path: Path):
     root = tmp_path / "_site" / "posts"  # a '_' above the posts folder does not matter
     names = [
         "b.md",
@@ -91,18 +92,19 @@ def test_find_post_files_recursive_sorted_and_skipping(tmp_path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("---\n---\n", encoding="utf-8")
     (root / "folder.md").mkdir()  # a folder with a post-like name is not a post
-    found = [path.relative_to(root).as_posix() for path in find_post_files(root)]
-    assert found == ["a.markdown", "b.md", "c.txt", "sub/deeper/d.md", "sub/e.md"]
+    found = discover_posts(root)
+    assert [file.key for file in found] == ["a.markdown", "b.md", "c.txt", "sub/deeper/d.md", "sub/e.md"]
+    assert [file.path.relative_to(root).as_posix() for file in found] == [file.key for file in found]
 
 
-def test_find_post_files_missing_folder_is_config_error(tmp_path: Path):
+def test_discover_posts_missing_folder_is_config_error(tmp_path: Path):
     with pytest.raises(ConfigError) as caught:
-        list(find_post_files(tmp_path / "nope"))
+        discover_posts(tmp_path / "nope")
     assert "nope" in str(caught.value)
 
 
 def test_bundled_posts_found_without_template():
-    found = [path.relative_to(POSTS).as_posix() for path in find_post_files(POSTS)]
+    found = [file.key for file in discover_posts(POSTS)]
     assert "_template.md" not in found
     assert "000_966dccc71f240b11.txt" in found
     assert "notes/2025-08-20-date-from-the-file-name.md" in found
@@ -551,10 +553,11 @@ def test_load_posts_missing_folder(tmp_path: Path, site: Site):
 def test_unreadable_file_is_a_post_error(posts_dir: Path, site: Site, monkeypatch: pytest.MonkeyPatch):
     path = write_post(posts_dir, "post.md", "title: t\ndate: 2025-01-01")
 
-    def refuse(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
+    def refuse(name: str, mode: str) -> bytes:
+        raise PermissionError(13, "Permission denied", name)
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    # Tests run as root here, where file modes do not stop reads: refuse the open instead.
+    monkeypatch.setattr(feedlib.posts, "open", refuse, raising=False)
     with pytest.raises(PostError) as caught:
         load_post(path, site)
     assert str(caught.value).startswith(str(path))
@@ -585,10 +588,10 @@ def test_explicit_yaml_tags_with_bad_values_are_post_errors(
 def test_fences_are_the_ones_python_frontmatter_detects() -> None:
     from frontmatter.default_handlers import YAMLHandler
 
-    from feedlib import posts
+    from feedlib import frontmatter
 
-    assert posts._YAML_FENCE.pattern == YAMLHandler.FM_BOUNDARY.pattern
-    assert posts._YAML_FENCE.flags == YAMLHandler.FM_BOUNDARY.flags
+    assert frontmatter.YAMLHandler.fence.pattern == YAMLHandler.FM_BOUNDARY.pattern
+    assert frontmatter.YAMLHandler.fence.flags == YAMLHandler.FM_BOUNDARY.flags
 
 
 DEEP = "[" * 100_000 + "]" * 100_000

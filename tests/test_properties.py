@@ -21,7 +21,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from feedlib import FeedlibError, Post, PostError, Site, load_post, posts, render_feed, to_entry
+from feedlib import FeedlibError, Post, PostError, Site, frontmatter, load_post, posts, render_feed, to_entry
 from feedlib.dates import parse_date
 from feedlib.text import collapse_whitespace, strip_xml_illegal, truncate
 from feedlib.urls import post_url, slugify
@@ -351,22 +351,20 @@ def check_no_escape_means_nothing_to_clean(path: Path, raw_text: str) -> None:
     path.write_text(raw_text, encoding="utf-8", errors="surrogatepass")
     text = posts.decode_post(path, path.read_bytes())
     try:
-        fm_text, first_line, _ = posts._fences(path, text)
-        if posts._YAML_FENCE.match(text):
-            data = posts._load_yaml(path, fm_text, first_line)
-        else:
-            data = posts._load_other(path, text, fm_text, first_line)
+        handler = frontmatter._handler(path, text)
+        fm_text, first_line, _ = handler.split(path, text)
+        data = handler.load(path, fm_text, first_line)
     except PostError:
         return
     try:
-        cleaned = posts._xml_safe(data)
+        cleaned = frontmatter._xml_safe(data)
     except RecursionError:  # a list that contains itself (through an alias)
-        assert posts._may_hold_xml_illegal(fm_text)
+        assert frontmatter._may_hold_xml_illegal(fm_text)
         return
-    if not posts._may_hold_xml_illegal(fm_text):
+    if not frontmatter._may_hold_xml_illegal(fm_text):
         assert cleaned == data
     if isinstance(data, Mapping):
-        assert posts.read_front_matter(path, text) == cleaned
+        assert frontmatter.read_front_matter(path, text) == cleaned
 
 
 @given(fm=yaml_texts)
@@ -389,8 +387,8 @@ def test_toml_and_json_without_a_backslash_need_no_cleaning(post_path: Path, fm:
     start=st.integers(min_value=1, max_value=30),
 )
 def test_the_closing_fence_is_the_next_match_of_the_fence(text: str, start: int):
-    for fence, first in ((posts._YAML_FENCE, "-"), (posts._TOML_FENCE, "+")):
-        found = posts._next_fence(fence, first, text, start)
+    for fence, first in ((frontmatter.YAMLHandler.fence, "-"), (frontmatter.TOMLHandler.fence, "+")):
+        found = frontmatter._next_fence(fence, first, text, start)
         expected = fence.search(text, start)
         assert (found and found.span()) == (expected and expected.span())
 

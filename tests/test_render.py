@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from feedlib import ConfigError
+from feedlib.links import absolute_links
 from feedlib.render import (
     MORE_SEPARATOR,
-    absolute_links,
     html_to_text,
     markdown_renderer,
     render_markdown,

@@ -12,7 +12,7 @@ from cron_helpers import write_site
 
 import feedlib
 from feedlib import ConfigError, load_config
-from feedlib.cache import settings_fingerprint
+from feedlib.cache.stamps import settings_fingerprint
 from feedlib.render import check_renderer, render_markdown
 
 

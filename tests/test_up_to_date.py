@@ -12,6 +12,7 @@ import pytest
 from cron_helpers import post_text, write_site
 
 import feedlib
+import feedlib.cache.stamps
 from feedlib.cache import OUTPUTS_FILE
 
 _BUILD = sys.modules["feedlib.build"]
@@ -20,7 +21,7 @@ _BUILD = sys.modules["feedlib.build"]
 @pytest.fixture
 def trusted_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """Files written a moment ago get a signature (normally only after two seconds)."""
-    monkeypatch.setattr(_BUILD, "RACY_MARGIN_NS", 0)
+    monkeypatch.setattr(feedlib.cache.stamps, "RACY_MARGIN_NS", 0)
 
 
 @pytest.fixture

@@ -14,9 +14,20 @@ from lxml import etree
 
 from .._version import __version__
 from ..model import Author, Entry, Site
+from . import FeedItem
 from ._common import feed_updated, home_url
 
-__all__ = ["MEDIA_NS", "add_image", "author_dicts", "describe_images", "new_generator", "serialize"]
+__all__ = [
+    "MEDIA_NS",
+    "add_image",
+    "author_dicts",
+    "describe_images",
+    "element_text",
+    "feed_item",
+    "new_generator",
+    "parse_document",
+    "serialize",
+]
 
 #: The Media RSS namespace, for ``media:content`` and ``media:thumbnail``.
 MEDIA_NS = "http://search.yahoo.com/mrss/"
@@ -85,3 +96,25 @@ def serialize(root: etree._Element) -> bytes:
         root.getroottree(), pretty_print=True, encoding="UTF-8", xml_declaration=True
     )
     return result
+
+
+def parse_document(content: bytes) -> etree._Element:
+    """A published XML feed, parsed safely (no entities, no network); :class:`ValueError` if it is not XML."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    try:
+        root = etree.fromstring(content, parser)
+    except etree.XMLSyntaxError as error:
+        raise ValueError(f"not well-formed XML: {error}") from None
+    if root is None:
+        raise ValueError("empty document")
+    return root
+
+
+def element_text(element: etree._Element | None) -> str:
+    """The stripped text of ``element`` (empty when there is none)."""
+    return (element.text or "").strip() if element is not None else ""
+
+
+def feed_item(element: etree._Element, ident: str, title: str, when: str) -> FeedItem:
+    """An item read from ``element``, compared by its canonical XML."""
+    return FeedItem(ident, title, when, etree.tostring(element, method="c14n"))

@@ -8,13 +8,21 @@ from collections.abc import Sequence
 from lxml import etree
 
 from ..model import Entry, Site
-from . import FORMATS
+from . import FORMATS, FeedItem
 from ._common import feed_time, xml_safe_site
-from ._feedgen import add_image, author_dicts, describe_images, new_generator, serialize
+from ._feedgen import (
+    add_image,
+    author_dicts,
+    describe_images,
+    element_text,
+    feed_item,
+    new_generator,
+    parse_document,
+    serialize,
+)
 
-__all__ = ["FILENAME", "MEDIA_TYPE", "render"]
+__all__ = ["MEDIA_TYPE", "read", "render"]
 
-FILENAME = FORMATS["atom"].filename
 MEDIA_TYPE = FORMATS["atom"].media_type
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
@@ -99,3 +107,19 @@ def _add_enclosures(root: etree._Element, entries: Sequence[Entry]) -> None:
             length=str(entry.enclosure.length),
         )
         link.addnext(enclosure)
+
+
+def read(content: bytes) -> list[FeedItem]:
+    """The entries of an Atom document; :class:`ValueError` if it is not one."""
+    root = parse_document(content)
+    if root.tag != f"{_ATOM}feed":
+        raise ValueError(f"the root element is <{root.tag}>, not an Atom <feed>")
+    return [
+        feed_item(
+            entry,
+            element_text(entry.find(f"{_ATOM}id")),
+            element_text(entry.find(f"{_ATOM}title")),
+            element_text(entry.find(f"{_ATOM}updated")),
+        )
+        for entry in root.iterfind(f"{_ATOM}entry")
+    ]

@@ -11,12 +11,11 @@ from datetime import datetime
 from typing import Any
 
 from ..model import Author, Entry, Site
-from . import FORMATS
+from . import FORMATS, FeedItem
 from ._common import feed_time, home_url
 
-__all__ = ["FILENAME", "MEDIA_TYPE", "VERSION", "render"]
+__all__ = ["MEDIA_TYPE", "VERSION", "read", "render"]
 
-FILENAME = FORMATS["json"].filename
 MEDIA_TYPE = FORMATS["json"].media_type
 VERSION = "https://jsonfeed.org/version/1.1"
 
@@ -82,3 +81,24 @@ def render(site: Site, entries: Sequence[Entry], self_url: str) -> bytes:
         feed["authors"] = _authors(site.authors)
     feed["items"] = [_item(entry) for entry in entries]
     return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def read(content: bytes) -> list[FeedItem]:
+    """The items of a JSON Feed document; :class:`ValueError` if it is not one."""
+    try:
+        feed = json.loads(content)
+    except (ValueError, RecursionError) as error:
+        raise ValueError(f"not valid JSON: {error}") from None
+    items = feed.get("items") if isinstance(feed, dict) else None
+    if not isinstance(items, list):
+        raise ValueError("not a JSON Feed: no list of items")
+    return [
+        FeedItem(
+            str(item.get("id", "")),
+            str(item.get("title", "")),
+            str(item.get("date_modified", "")),
+            json.dumps(item, sort_keys=True).encode("utf-8"),
+        )
+        for item in items
+        if isinstance(item, dict)
+    ]

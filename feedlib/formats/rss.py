@@ -12,13 +12,20 @@ from collections.abc import Sequence
 from lxml import etree
 
 from ..model import Entry, Site
-from . import FORMATS
+from . import FORMATS, FeedItem
 from ._common import feed_time, xml_safe_site
-from ._feedgen import add_image, describe_images, new_generator, serialize
+from ._feedgen import (
+    add_image,
+    describe_images,
+    element_text,
+    feed_item,
+    new_generator,
+    parse_document,
+    serialize,
+)
 
-__all__ = ["FILENAME", "MEDIA_TYPE", "render"]
+__all__ = ["MEDIA_TYPE", "read", "render"]
 
-FILENAME = FORMATS["rss"].filename
 MEDIA_TYPE = FORMATS["rss"].media_type
 
 _ATOM_LINK = "{http://www.w3.org/2005/Atom}link"
@@ -67,3 +74,17 @@ def _add_hub(root: etree._Element, hub: str) -> None:
     assert self_link is not None
     hub_link = etree.Element(_ATOM_LINK, href=hub, rel="hub")
     self_link.addnext(hub_link)
+
+
+def read(content: bytes) -> list[FeedItem]:
+    """The items of an RSS document, known by guid (or link); :class:`ValueError` if it is not one."""
+    root = parse_document(content)
+    if root.tag != "rss":
+        raise ValueError(f"the root element is <{root.tag}>, not <rss>")
+    items = []
+    for item in root.iterfind("channel/item"):
+        ident = element_text(item.find("guid")) or element_text(item.find("link"))
+        items.append(
+            feed_item(item, ident, element_text(item.find("title")), element_text(item.find("pubDate")))
+        )
+    return items

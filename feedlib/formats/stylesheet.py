@@ -11,12 +11,10 @@ from __future__ import annotations
 
 from importlib import resources
 
-__all__ = ["STYLESHEET_FORMATS", "STYLESHEET_NAME", "add_stylesheet", "stylesheet_bytes", "stylesheet_href"]
+__all__ = ["STYLESHEET_NAME", "add_stylesheet", "stylesheet_bytes", "stylesheet_href"]
 
 #: The stylesheet's file, written at the top of the output folder.
 STYLESHEET_NAME = "feed.xsl"
-#: The formats a browser can show through it.
-STYLESHEET_FORMATS = ("atom", "rss")
 
 _DECLARATION_END = b"?>\n"
 

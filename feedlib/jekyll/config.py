@@ -1,32 +1,32 @@
-"""A Jekyll site as feedlib reads it: ``_config.yml``, ``_posts/`` and ``_drafts/``.
+"""A Jekyll site's ``_config.yml`` → feedlib's :class:`~feedlib.config.Config`.
 
 ``feedlib build --jekyll SITE`` writes what jekyll-feed would (an Atom feed at
-``_site/feed.xml``, or ``feed.path``), from the same files Jekyll reads.
+``_site/feed.xml``, or ``feed.path``), from the same files Jekyll reads:
+jekyll-feed's settings become feedlib's own, and posts are found as Jekyll
+finds them (:class:`~feedlib.discover.JekyllLayout`).
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any
 
-from .config import DEFAULT_CACHE, Config, config_from_mapping
-from .errors import ConfigError
-from .liquid_settings import LiquidSettings
-from .posts import POST_SUFFIXES, PostFile
-from .terms import TERM_PLACEHOLDER
+from ..config import DEFAULT_CACHE, Config, LiquidSettings, config_from_mapping
+from ..discover import JekyllLayout
+from ..errors import ConfigError
+from ..terms import TERM_PLACEHOLDER
 
 __all__ = [
+    "CONFIG_KEYS",
+    "FEED_KEYS",
     "JEKYLL_CONFIG",
     "JEKYLL_FEED_LIMIT",
     "JekyllFeed",
-    "JekyllSite",
-    "jekyll_post_files",
     "load_jekyll_config",
 ]
 
@@ -34,13 +34,27 @@ __all__ = [
 JEKYLL_CONFIG = "_config.yml"
 #: jekyll-feed's default ``feed.posts_limit``.
 JEKYLL_FEED_LIMIT = 10
+#: The top-level ``_config.yml`` keys feedlib honours (every key is ``site.*`` in Liquid too).
+CONFIG_KEYS = (
+    "url",
+    "baseurl",
+    "title",
+    "name",
+    "description",
+    "author",
+    "timezone",
+    "lang",
+    "permalink",
+    "destination",
+    "exclude",
+    "markdown_ext",
+    "show_drafts",
+    "includes_dir",
+)
+#: The keys of jekyll-feed's ``feed:`` block that feedlib honours.
+FEED_KEYS = ("path", "posts_limit", "excerpt_only", "categories", "tags")
 
-# Jekyll's DATE_FILENAME_MATCHER: only files named so in _posts are posts.
-_POST_NAME = re.compile(r"^\d{2,4}-\d{1,2}-\d{1,2}-.+\.[^.]+$")
-# Folders Jekyll never reads (its default exclude list), besides names starting with "." or "_".
-_EXCLUDED = frozenset({"node_modules", "vendor", "gemfiles"})
 _log = logging.getLogger(__name__)
-_FEED_KEYS = ("path", "posts_limit", "excerpt_only", "categories", "tags")
 # feedlib's names for what a Jekyll key became, so errors speak Jekyll.
 _JEKYLL_NAMES = {
     "site.url": "url",
@@ -90,88 +104,6 @@ class JekyllFeed:
         elif self.tags is not None:
             feeds["tags"] = self.tags
         return {"feeds": feeds, "build": {"content": self.content}}
-
-
-@dataclass(frozen=True)
-class JekyllSite:
-    """Where a Jekyll site's posts are, and what its ``_config.yml`` says.
-
-    ``data`` is the whole ``_config.yml`` (Liquid's ``site.*``); ``drafts``
-    adds ``_drafts/`` as ``jekyll build --drafts`` does.
-    """
-
-    root: Path
-    drafts: bool = False
-    exclude: tuple[str, ...] = ()
-    markdown_ext: tuple[str, ...] = ()
-    feed: JekyllFeed = JekyllFeed()
-    data: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
-
-    def post_files(self) -> list[PostFile]:
-        """The site's post files, as :func:`jekyll_post_files` finds them."""
-        return jekyll_post_files(
-            self.root, drafts=self.drafts, exclude=self.exclude, suffixes=self.markdown_ext
-        )
-
-
-def _skipped(name: str, relative: str, exclude: tuple[str, ...]) -> bool:
-    if name.startswith((".", "#")) or name.endswith("~") or name in _EXCLUDED:
-        return True
-    return any(relative == item.strip("/") or relative.startswith(item.strip("/") + "/") for item in exclude)
-
-
-def _files_in(
-    folder: Path, root: Path, categories: tuple[str, ...], dateless: bool, suffixes: tuple[str, ...]
-) -> list[PostFile]:
-    found: list[PostFile] = []
-    for current, folders, names in os.walk(folder):
-        folders[:] = sorted(name for name in folders if not name.startswith((".", "_")))
-        for name in names:
-            path = Path(current) / name
-            if name.startswith((".", "_", "#")) or name.endswith("~") or not path.is_file():
-                continue
-            if path.suffix.lower() not in suffixes or (not dateless and not _POST_NAME.match(name)):
-                continue
-            found.append(PostFile(path.relative_to(root).as_posix(), path, categories, dateless))
-    return found
-
-
-def jekyll_post_files(
-    root: Path | str,
-    *,
-    drafts: bool = False,
-    exclude: tuple[str, ...] = (),
-    suffixes: tuple[str, ...] = (),
-) -> list[PostFile]:
-    """Every post of the Jekyll site at ``root``, sorted by path: what Jekyll reads as posts.
-
-    Posts are the files named ``YYYY-MM-DD-title.EXT`` under any ``_posts``
-    folder (``_posts/`` or ``news/_posts/``); the folders above ``_posts``
-    become the post's first categories (``news``), as in Jekyll. With
-    ``drafts``, every file under a ``_drafts`` folder too: those take their
-    date from front matter only. ``EXT`` is one of ``suffixes`` (Jekyll's
-    ``markdown_ext``) or feedlib's own (``.md``, ``.markdown``, ``.txt``).
-    Folders and files starting with ``.`` or ``_`` (other than ``_posts``
-    and ``_drafts``), ``node_modules``, ``vendor`` and the ``exclude`` list are skipped.
-    """
-    root = Path(root)
-    if not root.is_dir():
-        raise ConfigError("Jekyll site folder not found", root)
-    wanted = tuple(dict.fromkeys(POST_SUFFIXES + tuple(f".{ext.lstrip('.').lower()}" for ext in suffixes)))
-    specials = {"_posts": False, "_drafts": True} if drafts else {"_posts": False}
-    found: list[PostFile] = []
-    for current, folders, _ in os.walk(root):
-        base = Path(current)
-        parts = base.relative_to(root).parts
-        for name, dateless in specials.items():
-            if name in folders:
-                found.extend(_files_in(base / name, root, parts, dateless, wanted))
-        folders[:] = sorted(
-            name
-            for name in folders
-            if not name.startswith("_") and not _skipped(name, "/".join((*parts, name)), exclude)
-        )
-    return sorted(found, key=lambda file: file.key)
 
 
 # --- _config.yml ---------------------------------------------------------------
@@ -340,7 +272,7 @@ def load_jekyll_config(site_dir: Path | str, *, drafts: bool = False) -> Config:
     feed = reader.data.get("feed") or {}
     if not isinstance(feed, Mapping):
         raise reader.error("feed", f"expected a mapping, got {feed!r}")
-    unknown = [key for key in feed if key not in _FEED_KEYS]
+    unknown = [key for key in feed if key not in FEED_KEYS]
     limit = feed.get("posts_limit", JEKYLL_FEED_LIMIT)
     lang = reader.text_of("lang")
     site: dict[str, Any] = {
@@ -370,23 +302,21 @@ def load_jekyll_config(site_dir: Path | str, *, drafts: bool = False) -> Config:
     except ConfigError as error:
         raise _jekyll_error(reader, error.message) from None
     show_drafts = reader.data.get("show_drafts") is True
-    jekyll = JekyllSite(
+    layout = JekyllLayout(
         root=root,
         drafts=drafts or show_drafts,
         exclude=(*reader.names("exclude", reader.data.get("exclude") or []), build["out"]),
         markdown_ext=reader.names("markdown_ext", reader.data.get("markdown_ext") or []),
-        feed=terms,
-        data=MappingProxyType(dict(reader.data)),
     )
     if unknown:
         ignored = ", ".join(f"feed.{key}" for key in unknown)
-        _log.warning("%s: %s not honoured by feedlib (see the README)", reader.path, ignored)
+        _log.warning("%s: %s not honoured by feedlib (see docs/jekyll.md)", reader.path, ignored)
     paths = MappingProxyType({"atom": _feed_path(reader, feed)})
     # Jekyll renders Liquid in every post; a post opts out with render_with_liquid: false.
     liquid = LiquidSettings(
         enabled=True,
-        site=jekyll.data,
+        site=MappingProxyType(dict(reader.data)),
         includes=root / (reader.text_of("includes_dir") or "_includes"),
         root=root,
     )
-    return replace(config, build=replace(config.build, paths=paths), jekyll=jekyll, liquid=liquid)
+    return replace(config, build=replace(config.build, paths=paths), jekyll=layout, liquid=liquid)

@@ -1,0 +1,164 @@
+"""Which feeds a build writes (the site's, and one per category or tag), and their documents as bytes.
+
+A :class:`Feed` is first planned with the posts it shows (their records), then
+rendered with their entries: each configured format becomes one
+:class:`Document`, the bytes of one file. Large feeds (a whole archive) render
+side by side in a process pool; small ones here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+from .errors import ConfigError
+from .formats import format_named
+from .formats.stylesheet import STYLESHEET_NAME, add_stylesheet, stylesheet_href
+from .model import Entry, PostRecord, Site
+from .parallel import map_shared
+from .terms import format_path, term_feeds
+from .urls import absolute_url
+
+if TYPE_CHECKING:
+    from .config import BuildOptions
+
+__all__ = [
+    "PARALLEL_ENTRIES_MIN",
+    "Document",
+    "Feed",
+    "plan_feeds",
+    "render_documents",
+    "render_feed",
+    "render_feeds",
+]
+
+#: Entries (summed over the documents to write) from which the documents are
+#: rendered in a process pool: each takes about 0.1 ms, a pool tens of milliseconds.
+PARALLEL_ENTRIES_MIN = 2000
+
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class Document:
+    """A feed rendered to bytes, and the path (inside the output folder) it goes to.
+
+    ``entries`` is how many entries it holds; ``url`` is where it is served
+    (``None`` for a file that is not a feed, such as the stylesheet).
+    """
+
+    format: str
+    relative_path: str
+    content: bytes
+    entries: int
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Feed(Generic[_T]):
+    """One feed to write: the site as it names the feed, what it shows (in order), and each format's path.
+
+    ``items`` are the records of its posts when it is planned, and their
+    entries when it is rendered (:meth:`showing`). ``paths`` maps each format
+    to its path inside the output folder.
+    """
+
+    site: Site
+    items: tuple[_T, ...]
+    paths: Mapping[str, str]
+
+    def showing(self, items: Iterable[Entry]) -> Feed[Entry]:
+        """The same feed, showing ``items`` in place of its own."""
+        return Feed(self.site, tuple(items), self.paths)
+
+
+def _term_site(site: Site, term: str) -> Site:
+    """The site as a term's feed names itself: "Site — Term"."""
+    return replace(site, title=f"{site.title} \u2014 {term}")
+
+
+def _check_distinct(paths: Iterable[str]) -> None:
+    seen: set[str] = set()
+    for path in paths:
+        if path in seen:
+            raise ConfigError(
+                f"two feeds would be written to {path}: give [feeds] categories and tags different paths"
+            )
+        seen.add(path)
+
+
+def plan_feeds(site: Site, options: BuildOptions, published: Sequence[PostRecord]) -> list[Feed[PostRecord]]:
+    """The feeds ``options`` ask for, each with the records of the posts it shows.
+
+    ``published`` are every published post's records, newest first
+    (:func:`feedlib.entries.select_posts` without a limit). The site's feed
+    comes first, then each term's feed. Raises
+    :class:`~feedlib.errors.ConfigError` when two files would have one path.
+    """
+    formats = options.formats
+    chosen = tuple(published if options.limit is None else published[: options.limit])
+    feeds = [Feed(site, chosen, options.feed_paths())]
+    for feed in term_feeds(published, options.feeds, options.limit):
+        paths = {name: format_path(feed.path, name) for name in formats}
+        feeds.append(Feed(_term_site(site, feed.term), feed.posts, paths))
+    stylesheet = [STYLESHEET_NAME] if options.stylesheet else []
+    _check_distinct([path for feed in feeds for path in feed.paths.values()] + stylesheet)
+    return feeds
+
+
+def render_documents(
+    site: Site,
+    entries: Sequence[Entry],
+    formats: Iterable[str],
+    paths: Mapping[str, str] | None = None,
+    *,
+    stylesheet: bool = False,
+) -> list[Document]:
+    """Every requested format of one feed, rendered in memory.
+
+    ``paths`` gives a format's path inside the output folder (and under the
+    site URL, ``/`` between folders) where it is not the format's default
+    file name. With ``stylesheet``, the documents browsers can show through
+    ``feed.xsl`` (Atom, RSS) point at it, at the top of the output folder.
+    Raises :class:`ValueError` for an unknown format.
+    """
+    documents = []
+    for name in formats:
+        spec = format_named(name)
+        relative_path = (paths or {}).get(name, spec.filename)
+        url = absolute_url(relative_path, site)
+        content = spec.render(site, entries, url)
+        if stylesheet and spec.stylesheet:
+            content = add_stylesheet(content, stylesheet_href(relative_path))
+        documents.append(Document(name, relative_path, content, len(entries), url))
+    return documents
+
+
+def render_feed(site: Site, entries: Sequence[Entry], format: str = "atom") -> bytes:
+    """One feed document as bytes, served at the format's default file name."""
+    return render_documents(site, entries, [format])[0].content
+
+
+def _render_job(shared: tuple[Sequence[Feed[Entry]], bool], job: tuple[int, str]) -> Document:
+    """The document of format ``name`` for feed number ``index`` of ``feeds``."""
+    (feeds, stylesheet), (index, name) = shared, job
+    feed = feeds[index]
+    return render_documents(feed.site, feed.items, [name], feed.paths, stylesheet=stylesheet)[0]
+
+
+def render_feeds(feeds: Sequence[Feed[Entry]], *, stylesheet: bool = False) -> Iterator[Document]:
+    """Every format of every feed, in order, as :func:`render_documents` renders them.
+
+    When the feeds are large (a feed of a whole archive), the documents are
+    rendered side by side in a process pool, started before this returns:
+    the caller can do other work while they render.
+    """
+    for feed in feeds:
+        for name in feed.paths:
+            format_named(name)
+    jobs = [(index, name) for index, feed in enumerate(feeds) for name in feed.paths]
+    size = sum(len(feed.items) * len(feed.paths) for feed in feeds)
+    # Small feeds render here, one by one: more jobs than there are is never enough for a pool.
+    minimum = 2 if size >= PARALLEL_ENTRIES_MIN else len(jobs) + 1
+    return map_shared(_render_job, (feeds, stylesheet), jobs, minimum=minimum)

@@ -1,0 +1,1 @@
+"""Jekyll sites: their ``_config.yml`` (:mod:`.config`), and Liquid as Jekyll renders it (:mod:`.liquid`)."""

@@ -1,0 +1,211 @@
+"""Jekyll's Liquid tags, for python-liquid: ``link``, ``post_url``, ``highlight`` and ``include``.
+
+``link`` and ``post_url`` write the absolute URL of another post or page;
+``highlight`` writes code as Jekyll does without a highlighter; ``include``
+renders a file of ``_includes/`` with its parameters as ``include.*``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterable
+from pathlib import PurePosixPath
+from typing import Any, TextIO
+
+from liquid.ast import BlockNode, Node
+from liquid.exceptions import LiquidError, LiquidSyntaxError
+from liquid.parser import get_parser
+from liquid.tag import Tag
+from liquid.token import TOKEN_EOF, TOKEN_EXPRESSION, TOKEN_TAG, Token
+from liquid.undefined import is_undefined
+
+from .filters import renderer_of
+
+__all__ = ["INCLUDED_FROM", "TAGS"]
+
+_INCLUDE_NAME = re.compile(r"^[\w/.\-()+~#@]+$")
+_INCLUDE_PARAM = re.compile(
+    r"""([\w-]+)\s*=\s*(?:"([^"\\]*(?:\\.[^"\\]*)*)"|'([^'\\]*(?:\\.[^'\\]*)*)'|([\w.-]+))"""
+)
+_LANGUAGE = re.compile(r"^[\w+#.-]+$")
+_HIGHLIGHT_OPTION = re.compile(r"""^(linenos(?:=\w+)?|mark_lines="[\d ]*"|\w+=\S+)$""")
+_EDGE_NEWLINES = re.compile(r"\A(?:\r?\n)+|(?:\r?\n)+\Z")
+#: The attribute a Liquid error passing out of an include gets: the ``include`` tag's token.
+INCLUDED_FROM = "_feedlib_included_from"
+
+
+def _expression(stream: Any, token: Token, what: str) -> str:
+    """The raw text after a tag's name (``{% link PATH %}``), leaving the stream on it."""
+    current = stream.current
+    if current.kind != TOKEN_EXPRESSION or not current.value.strip():
+        raise LiquidSyntaxError(f"{what} needs an argument", token=token)
+    return str(current.value).strip()
+
+
+class _TextNode(Node):
+    """A node that writes what a function of the render context gives."""
+
+    __slots__ = ("write",)
+
+    def __init__(self, token: Token, write: Callable[[Any], str]) -> None:
+        super().__init__(token)
+        self.write = write
+        self.blank = False
+
+    def __str__(self) -> str:
+        return f"{{% {self.token.value} %}}"
+
+    def render_to_output(self, context: Any, buffer: TextIO) -> int:
+        return buffer.write(self.write(context))
+
+
+class _UrlTag(Tag):
+    """A tag that names another post or page and writes its absolute URL.
+
+    The renderer method with the tag's own name resolves the target.
+    """
+
+    block = False
+
+    def parse(self, stream: Any) -> Node:
+        token = stream.eat(TOKEN_TAG)
+        target = _expression(stream, token, self.name)
+        resolve = getattr(renderer_of(self.env), self.name)
+        return _TextNode(token, lambda _: resolve(target, token))
+
+
+class _LinkTag(_UrlTag):
+    """``{% link _posts/2025-01-15-hello.md %}``: the absolute URL of that post or page."""
+
+    name = "link"
+
+
+class _PostUrlTag(_UrlTag):
+    """``{% post_url 2025-01-15-hello %}``: the absolute URL of that post."""
+
+    name = "post_url"
+
+
+def _escape_html(text: str) -> str:
+    """Ruby's ``CGI.escapeHTML``: ``& < > " '``."""
+    return html.escape(text, quote=True).replace("&#x27;", "&#39;")
+
+
+class _HighlightNode(Node):
+    __slots__ = ("block", "language")
+
+    def __init__(self, token: Token, language: str, block: BlockNode) -> None:
+        super().__init__(token)
+        self.language = language
+        self.block = block
+        self.blank = False
+
+    def __str__(self) -> str:
+        return f"{{% highlight {self.language} %}}{self.block}{{% endhighlight %}}"
+
+    def render_to_output(self, context: Any, buffer: TextIO) -> int:
+        inner = context.get_buffer(buffer)
+        self.block.render(context, inner)
+        # Jekyll's highlight tag with "highlighter: none": h(code).strip, then add_code_tag.
+        code = _escape_html(_EDGE_NEWLINES.sub("", inner.getvalue())).strip()
+        language = _escape_html(self.language)
+        css = language.replace("+", "-")
+        return buffer.write(
+            f'<figure class="highlight"><pre><code class="language-{css}" data-lang="{language}">'
+            f"{code}</code></pre></figure>"
+        )
+
+    def children(self, static_context: Any, *, include_partials: bool = True) -> Iterable[Node]:
+        yield self.block
+
+
+class _HighlightTag(Tag):
+    """``{% highlight ruby linenos %}…{% endhighlight %}``: escaped code in ``<pre><code>``.
+
+    Without a highlighter, the code is not coloured and ``linenos`` adds no numbers.
+    """
+
+    name = "highlight"
+    end = "endhighlight"
+
+    def parse(self, stream: Any) -> Node:
+        token = stream.eat(TOKEN_TAG)
+        words = _expression(stream, token, "highlight").split()
+        language, options = words[0], words[1:]
+        if not _LANGUAGE.match(language):
+            raise LiquidSyntaxError(f"highlight: {language!r} is not a language name", token=token)
+        bad = [option for option in options if not _HIGHLIGHT_OPTION.match(option)]
+        if bad:
+            raise LiquidSyntaxError(f"highlight: unknown option {bad[0]!r}", token=token)
+        next(stream)
+        block = get_parser(self.env).parse_block(stream, (self.end, TOKEN_EOF))
+        stream.expect(TOKEN_TAG, value=self.end)
+        return _HighlightNode(token, language, block)
+
+
+class _IncludeNode(Node):
+    __slots__ = ("params", "path")
+
+    def __init__(self, token: Token, path: str, params: list[tuple[str, str | None, str | None]]) -> None:
+        super().__init__(token)
+        self.path = path
+        self.params = params
+        self.blank = False
+
+    def __str__(self) -> str:
+        return f"{{% include {self.path} %}}"
+
+    def render_to_output(self, context: Any, buffer: TextIO) -> int:
+        values: dict[str, object] = {}
+        for name, literal, variable in self.params:
+            if variable is None:
+                values[name] = literal
+            else:
+                found = context.get(variable.split("."), token=self.token)
+                values[name] = None if is_undefined(found) else found
+        try:
+            template = context.env.get_template(self.path, context=context, tag="include")
+            with context.extend({"include": values}, template=template):
+                template.render_with_context(context, buffer, partial=True)
+        except LiquidError as error:
+            # Passing outwards, the last include to set this is the one in the post.
+            setattr(error, INCLUDED_FROM, self.token)
+            raise
+        return 1
+
+
+class _IncludeTag(Tag):
+    """Jekyll's ``{% include note.html text="hi" %}``: a file of ``_includes/``, with ``include.*``."""
+
+    block = False
+    name = "include"
+
+    def parse(self, stream: Any) -> Node:
+        token = stream.eat(TOKEN_TAG)
+        expression = _expression(stream, token, "include")
+        path, _, rest = expression.partition(" ")
+        parts = PurePosixPath(path).parts
+        if not _INCLUDE_NAME.match(path) or ".." in parts or path.startswith("/"):
+            raise LiquidSyntaxError(
+                f"include: {path!r} is not a file name inside _includes/ "
+                "('..' and absolute paths are refused)",
+                token=token,
+            )
+        params: list[tuple[str, str | None, str | None]] = []
+        position = 0
+        rest = rest.strip()
+        for match in _INCLUDE_PARAM.finditer(rest):
+            if rest[position : match.start()].strip(" ,"):
+                break
+            name, double, single, variable = match.groups()
+            literal = double if double is not None else single
+            params.append((name, literal, variable if literal is None else None))
+            position = match.end()
+        if rest[position:].strip(" ,"):
+            raise LiquidSyntaxError(f"include: cannot read the parameters {rest[position:]!r}", token=token)
+        return _IncludeNode(token, path, params)
+
+
+#: Jekyll's tags, added to Liquid's own.
+TAGS: tuple[type[Tag], ...] = (_LinkTag, _PostUrlTag, _HighlightTag, _IncludeTag)
