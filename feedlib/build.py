@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
@@ -28,7 +29,7 @@ from .feeds import Document, Feed, plan_feeds, render_feeds
 from .formats import FORMATS
 from .formats.stylesheet import STYLESHEET_NAME, stylesheet_bytes
 from .lock import DEFAULT_WAIT, output_lock
-from .model import PostFile, PostRecord
+from .model import Entry, PostFile, PostRecord
 from .publish import Published, remove_stale_temporaries, remove_stale_temporaries_of, write_documents
 from .read import read_posts
 from .urls import absolute_url
@@ -44,6 +45,11 @@ _T = TypeVar("_T")
 # A post that changes while a build reads it makes the build start over, this many times at most.
 _ATTEMPTS = 3
 _LIQUID_BYTES = re.compile(rb"\{[{%]")
+
+
+def _newest_first(record: PostRecord) -> tuple[int, str]:
+    """The order :func:`~feedlib.entries.select_posts` gives: newest first, one instant by path."""
+    return -record.when, record.location
 
 
 @dataclass(frozen=True)
@@ -154,15 +160,9 @@ def _render_site(
     with each new choice of posts, when some failed to render.
     """
     invalid: list[PostError] = []
-    site, options = config.site, config.build
     # A feed of every post shows (nearly) every post read: render each where it is read.
-    records = read_posts(
-        post_files(config),
-        site,
-        cache=cache,
-        on_error=invalid.append,
-        render=options.limit is None and not config.liquid.enabled,
-    )
+    render = config.build.limit is None and not config.liquid.enabled
+    records = read_posts(post_files(config), config.site, cache=cache, on_error=invalid.append, render=render)
     liquid = _liquid_renderer(config, records)
     failed: list[PostError] = []
     while True:
@@ -174,23 +174,44 @@ def _render_site(
         if unchanged is not None and unchanged(_outline(config, cache, feeds)) and not failed:
             _report(invalid + clashes, on_skip)
             return None
-        # Every post any feed shows is rendered once, in the archive's order.
-        shown = {record.key for feed in feeds for record in feed.items}
-        to_render = [record for record in kept if record.key in shown]
-        fresh: list[PostError] = []
-        entries = render_entries(
-            to_render, site, cache=cache, liquid=liquid, on_error=fresh.append, progress=progress
-        )
+        entries, fresh = _shown_entries(config, cache, feeds, liquid, progress)
         failed.extend(fresh)
         if not fresh:
             break
         if not skip_invalid:
             raise PostErrors(invalid + failed)
     _report(invalid + clashes + failed, on_skip)
-    by_key = {record.key: entry for record, entry in zip(to_render, entries, strict=True)}
-    rendering = [feed.showing(by_key[record.key] for record in feed.items) for feed in feeds]
-    more = [Document("xsl", STYLESHEET_NAME, stylesheet_bytes(), 0)] if options.stylesheet else []
-    return itertools.chain(render_feeds(rendering, stylesheet=options.stylesheet), more)
+    return _documents(config, [feed.showing(entries[record.key] for record in feed.items) for feed in feeds])
+
+
+def _shown_entries(
+    config: Config,
+    cache: PostCache,
+    feeds: Sequence[Feed[PostRecord]],
+    liquid: PostRenderer | None,
+    progress: Progress | None,
+) -> tuple[dict[str, Entry], list[PostError]]:
+    """The entry of each post the ``feeds`` show, by key (each rendered once), and the posts that failed."""
+    shown = {record.key: record for feed in feeds for record in feed.items}
+    failed: list[PostError] = []
+    records = sorted(shown.values(), key=_newest_first)
+    entries = render_entries(
+        records, config.site, cache=cache, liquid=liquid, on_error=failed.append, progress=progress
+    )
+    return dict(zip(_keys(records, failed), entries, strict=True)), failed
+
+
+def _keys(records: Sequence[PostRecord], failed: Sequence[PostError]) -> list[str]:
+    """The keys of ``records`` whose posts did not fail, in order."""
+    left_out = {str(problem.path) for problem in failed}
+    return [record.key for record in records if record.location not in left_out]
+
+
+def _documents(config: Config, feeds: Sequence[Feed[Entry]]) -> Iterator[Document]:
+    """The documents of ``feeds`` (rendering, in other processes when large), then the stylesheet if asked."""
+    stylesheet = config.build.stylesheet
+    more = [Document("xsl", STYLESHEET_NAME, stylesheet_bytes(), 0)] if stylesheet else []
+    return itertools.chain(render_feeds(feeds, stylesheet=stylesheet), more)
 
 
 def _until_unchanged(run: Callable[[], _T]) -> _T:
@@ -284,36 +305,29 @@ def build(
             outlines.append(outline)
             return _still_published(out, cache, outline)
 
-        def run() -> Iterator[Document] | None:
-            outlines.clear()
-            return _render_site(
-                config,
-                cache,
-                now=now,
-                skip_invalid=skip_invalid,
-                on_skip=on_skip,
-                progress=progress,
-                unchanged=unchanged,
-            )
-
+        render = partial(_render_site, config, cache, now=now, skip_invalid=skip_invalid, on_skip=on_skip)
         try:
-            rendering = _until_unchanged(run)
+            rendering = _until_unchanged(partial(render, progress=progress, unchanged=unchanged))
             if rendering is None:
                 return [
-                    Published(out / path, name, entries, False, url)
-                    for name, path, entries, url in outlines[0].files
+                    Published(out / path, name, count, False, url)
+                    for name, path, count, url in outlines[-1].files
                 ]
             _save_cache(cache)  # While large feeds render in other processes.
             documents = list(rendering)
         finally:
             _save_cache(cache)  # What was read stays useful even when some posts are invalid.
-        remove_stale_temporaries_of(out, [document.relative_path for document in documents])
-        published = write_documents(documents, out)
-        cache.remember_published(
-            outlines[-1].plan, signatures(out, [document.relative_path for document in documents])
-        )
-        _save_cache(cache)
-        return published
+        return _publish(out, cache, documents, outlines[-1].plan)
+
+
+def _publish(out: Path, cache: PostCache, documents: Sequence[Document], plan: str | None) -> list[Published]:
+    """Write ``documents``, and remember what they were made from (``plan``) for the next build."""
+    paths = [document.relative_path for document in documents]
+    remove_stale_temporaries_of(out, paths)
+    published = write_documents(documents, out)
+    cache.remember_published(plan, signatures(out, paths))
+    _save_cache(cache)
+    return published
 
 
 def _still_published(out: Path, cache: PostCache, outline: _Outline) -> bool:

@@ -120,24 +120,7 @@ def read_posts(
     the cache (for a feed of every post). Without ``cache``, every file is read.
     """
     cache = cache if cache is not None else PostCache.open(None, site)
-    before = trusted_before()
-    debug = _log.isEnabledFor(logging.DEBUG)
-    results: list[PostRecord | PostError | None] = []
-    pending: list[tuple[int, PostFile, str | None]] = []
-    for file in files:
-        try:
-            signature = file_signature(file.location, before)
-        except OSError as error:
-            results.append(PostError(file.location, f"cannot read: {error.strerror or error}"))
-            continue
-        known = cache.record(file, signature=signature) if signature is not None else None
-        if known is not None:
-            if debug:
-                _log.debug("cache hit: %s", file.location)
-            results.append(known)
-        else:
-            pending.append((len(results), file, signature))
-            results.append(None)
+    results, pending = _looked_up(files, cache)
     tasks = [(file, cache.digest(file.key)) for _, file, _ in pending]
     in_pool = len(tasks) >= PARALLEL_READ_MIN
     # Posts read here keep their bodies for rendering; a pool sends back only records, unless asked.
@@ -158,6 +141,34 @@ def read_posts(
         _log.debug("invalid: %s", invalid)
     raise_or_report(errors, on_error)
     return [result for result in results if isinstance(result, PostRecord)]
+
+
+def _looked_up(
+    files: Sequence[PostFile], cache: PostCache
+) -> tuple[list[PostRecord | PostError | None], list[tuple[int, PostFile, str | None]]]:
+    """Each file's record where its signature is the one the cache has (else ``None``), and the rest to read.
+
+    The rest are (index in the results, file, its signature if it has a trustworthy one).
+    """
+    before = trusted_before()
+    debug = _log.isEnabledFor(logging.DEBUG)
+    results: list[PostRecord | PostError | None] = []
+    pending: list[tuple[int, PostFile, str | None]] = []
+    for file in files:
+        try:
+            signature = file_signature(file.location, before)
+        except OSError as error:
+            results.append(PostError(file.location, f"cannot read: {error.strerror or error}"))
+            continue
+        known = cache.record(file, signature=signature) if signature is not None else None
+        if known is not None:
+            if debug:
+                _log.debug("cache hit: %s", file.location)
+            results.append(known)
+        else:
+            pending.append((len(results), file, signature))
+            results.append(None)
+    return results, pending
 
 
 def _told(

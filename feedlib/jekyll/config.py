@@ -272,45 +272,20 @@ def load_jekyll_config(site_dir: Path | str, *, drafts: bool = False) -> Config:
     feed = reader.data.get("feed") or {}
     if not isinstance(feed, Mapping):
         raise reader.error("feed", f"expected a mapping, got {feed!r}")
-    unknown = [key for key in feed if key not in FEED_KEYS]
-    limit = feed.get("posts_limit", JEKYLL_FEED_LIMIT)
-    lang = reader.text_of("lang")
-    site: dict[str, Any] = {
-        "url": _site_url(reader),
-        "title": reader.text_of("title") or reader.text_of("name") or _site_url(reader),
-        "description": reader.text_of("description") or "",
-        "timezone": reader.text_of("timezone") or "UTC",
-    }
-    if lang is not None:
-        site["language"] = lang.replace("_", "-")
-    if reader.data.get("author") is not None:
-        site["author"] = _author(reader.data["author"])
-    build = {
-        "posts": ".",
-        "out": reader.text_of("destination") or "_site",
-        "formats": ["atom"],
-        "limit": limit,
-        "permalink": reader.text_of("permalink") or "date",
-        "cache": DEFAULT_CACHE,
-    }
-    terms = _feed_terms(reader, feed)
-    settings = _term_feed_settings(terms)
     try:
-        config = config_from_mapping(
-            {"site": site, "build": {**build, **settings["build"]}, "feeds": settings["feeds"]}, reader.path
-        )
+        config = config_from_mapping(_feedlib_tables(reader, feed), reader.path)
     except ConfigError as error:
         raise _jekyll_error(reader, error.message) from None
-    show_drafts = reader.data.get("show_drafts") is True
-    layout = JekyllLayout(
-        root=root,
-        drafts=drafts or show_drafts,
-        exclude=(*reader.names("exclude", reader.data.get("exclude") or []), build["out"]),
-        markdown_ext=reader.names("markdown_ext", reader.data.get("markdown_ext") or []),
-    )
+    unknown = [key for key in feed if key not in FEED_KEYS]
     if unknown:
         ignored = ", ".join(f"feed.{key}" for key in unknown)
         _log.warning("%s: %s not honoured by feedlib (see docs/jekyll.md)", reader.path, ignored)
+    layout = JekyllLayout(
+        root=root,
+        drafts=drafts or reader.data.get("show_drafts") is True,
+        exclude=(*reader.names("exclude", reader.data.get("exclude") or []), _destination(reader)),
+        markdown_ext=reader.names("markdown_ext", reader.data.get("markdown_ext") or []),
+    )
     paths = MappingProxyType({"atom": _feed_path(reader, feed)})
     # Jekyll renders Liquid in every post; a post opts out with render_with_liquid: false.
     liquid = LiquidSettings(
@@ -320,3 +295,32 @@ def load_jekyll_config(site_dir: Path | str, *, drafts: bool = False) -> Config:
         root=root,
     )
     return replace(config, build=replace(config.build, paths=paths), jekyll=layout, liquid=liquid)
+
+
+def _destination(reader: _Reader) -> str:
+    return reader.text_of("destination") or "_site"
+
+
+def _feedlib_tables(reader: _Reader, feed: Mapping[str, Any]) -> dict[str, Any]:
+    """What ``_config.yml`` and its ``feed:`` block say, as feedlib's ``[site]``, ``[build]``, ``[feeds]``."""
+    site: dict[str, Any] = {
+        "url": _site_url(reader),
+        "title": reader.text_of("title") or reader.text_of("name") or _site_url(reader),
+        "description": reader.text_of("description") or "",
+        "timezone": reader.text_of("timezone") or "UTC",
+    }
+    lang = reader.text_of("lang")
+    if lang is not None:
+        site["language"] = lang.replace("_", "-")
+    if reader.data.get("author") is not None:
+        site["author"] = _author(reader.data["author"])
+    build = {
+        "posts": ".",
+        "out": _destination(reader),
+        "formats": ["atom"],
+        "limit": feed.get("posts_limit", JEKYLL_FEED_LIMIT),
+        "permalink": reader.text_of("permalink") or "date",
+        "cache": DEFAULT_CACHE,
+    }
+    settings = _term_feed_settings(_feed_terms(reader, feed))
+    return {"site": site, "build": {**build, **settings["build"]}, "feeds": settings["feeds"]}
