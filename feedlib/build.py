@@ -167,7 +167,7 @@ def _render_site(
     failed: list[PostError] = []
     while True:
         left_out = {str(problem.path) for problem in failed}
-        kept = [record for record in records if record.location not in left_out]
+        kept = [record for record in records if record.location not in left_out] if failed else records
         feeds, clashes = _feeds(config, kept, now=now, invalid=invalid, skip_invalid=skip_invalid)
         # Asked on every pass, so that the last outline is the one rendered; only the first may skip
         # (after posts failed to render, the files hold what the build made without them).

@@ -381,7 +381,7 @@ def test_records_sharing_authors_and_terms_are_each_checked(tmp_path: Path) -> N
     good = [url, url, "T", at, at, [["a", "b", "c"]], ["x"], "x", "<p>x</p>", None, None]
     bad_author = [*good[:5], ["abc"], *good[6:]]
     bad_terms = [*good[:6], [1], *good[7:]]
-    codec = RecordCodec(feedlib.Entry)
+    codec = RecordCodec(feedlib.Entry, given=("source",))
     first = codec.decode(good, source=tmp_path / "good.md")
     assert first.authors == (feedlib.Author("a", "b", "c"),)
     assert first.categories == ("x",)

@@ -74,8 +74,8 @@ _CHANGES_MAX = 512
 
 # An index record is [signature or null, *the PostRecord's stored fields]; an entry record is
 # [digest, *the Entry's stored fields].
-_RECORD = RecordCodec(PostRecord, given=("file", "post"))
-_ENTRY = RecordCodec(Entry)
+_RECORD = RecordCodec(PostRecord, given=("file",), transient=("post",), same_as={"id": "url"})
+_ENTRY = RecordCodec(Entry, given=("source",))
 _DIGEST_AT = 1 + _RECORD.names.index("digest")
 
 # An escape json.dumps(ensure_ascii=False) writes only for characters XML forbids.

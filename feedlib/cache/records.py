@@ -14,9 +14,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import types
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 from zoneinfo import ZoneInfo
 
@@ -107,18 +106,23 @@ def _frozen(item: object) -> object:
 
 
 def _shared_tuple(item: _Convert) -> _Convert:
+    """A decoder of lists of ``item``: each distinct list is checked and built once (see _SHARED)."""
+    # Lists of strings (terms), the commonest, are keys as they are; others are frozen first.
+    freeze = tuple if item is _text else _frozen
+
     def decode(value: object) -> tuple[Any, ...]:
-        items = _list(value)
-        if not items:
+        if type(value) is not list:
+            raise Invalid("expected a list")
+        if not value:
             return ()
         try:
-            key = (item, _frozen(items))
+            key = (item, freeze(value))
             return _SHARED[key]  # type: ignore[no-any-return]
         except KeyError:
             pass
         except TypeError:  # Something unhashable in it: not a shape this cache writes.
             raise Invalid("unexpected items") from None
-        decoded = tuple(map(item, items))
+        decoded = tuple(map(item, value))
         if len(_SHARED) >= _SHARED_MAX:
             _SHARED.clear()
         _SHARED[key] = decoded
@@ -192,24 +196,85 @@ def _field_types(cls: type) -> list[tuple[str, Any]]:
     return [(name, hints[name]) for name in names]
 
 
+# Checks written inline into a record's decoder (see RecordCodec._compile) for the commonest
+# types: a warm build decodes one record per post, and a call per field would be most of it.
+_INLINE_CHECKS = {
+    str: "type({v}) is not str",
+    int: "type({v}) is not int",
+    bool: "type({v}) is not bool",
+    str | None: "{v} is not None and type({v}) is not str",
+}
+
+
 class RecordCodec:
     """Encodes instances of a dataclass or named tuple as JSON lists, and checks and decodes them.
 
-    ``given`` names fields that are not stored (the file a record belongs to,
-    the whole post it was read from), and paths are never stored:
-    :meth:`decode` takes their values from its caller, or their defaults.
+    Every field is stored but those ``given`` (passed to :meth:`decode`: the
+    file a record belongs to, an entry's source path) and those ``transient``
+    (left to their defaults, which must come last: the whole post a record
+    was read from). A field named in ``same_as`` is stored as null when it
+    equals the field named there (a post's id, which is nearly always its URL).
     """
 
-    def __init__(self, cls: type, given: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        cls: type,
+        given: Sequence[str] = (),
+        transient: Sequence[str] = (),
+        same_as: Mapping[str, str] | None = None,
+    ) -> None:
         self.cls = cls
-        stored = [(name, kind) for name, kind in _field_types(cls) if name not in given and kind is not Path]
+        fields = _field_types(cls)
+        stored = [(name, kind) for name, kind in fields if name not in given and name not in transient]
         self.names = [name for name, _ in stored]
-        self._decoders = [_decoder(kind) for _, kind in stored]
         self._encoders = [_encoder(kind) for _, kind in stored]
+        self._same_as = dict(same_as or {})
+        self.decode = self._compile(fields, stored, given)
+
+    def _compile(
+        self, fields: Sequence[tuple[str, Any]], stored: Sequence[tuple[str, Any]], given: Sequence[str]
+    ) -> Callable[..., Any]:
+        """A decoder made for this class, as dataclasses make ``__init__``: checks inline, one call."""
+        names = [f"v{index}" for index in range(len(stored))]
+        namespace: dict[str, Any] = {"cls": self.cls, "Invalid": Invalid, "_list": _list}
+        body = [
+            "items = _list(value)",
+            f"if len(items) != {len(stored)}:",
+            f"    raise Invalid('a {self.cls.__name__} record has {len(stored)} items, not %d' % len(items))",
+            f"{', '.join(names)}{',' if len(names) == 1 else ''} = items",
+        ]
+        for variable, (name, kind) in zip(names, stored, strict=True):
+            check = _INLINE_CHECKS.get(kind | None if name in self._same_as else kind)
+            if check is not None:
+                namespace[f"wrong_{variable}"] = f"{name}: expected {kind}"
+                body += [f"if {check.format(v=variable)}:", f"    raise Invalid(wrong_{variable})"]
+            else:
+                namespace[f"decode_{variable}"] = _decoder(kind)
+                body.append(f"{variable} = decode_{variable}({variable})")
+        for name, other in self._same_as.items():
+            variable, source = names[self.names.index(name)], names[self.names.index(other)]
+            body += [f"if {variable} is None:", f"    {variable} = {source}"]
+        arguments = [names[self.names.index(name)] if name in self.names else name for name, _ in fields]
+        while arguments and arguments[-1] not in names and arguments[-1] not in given:
+            arguments.pop()  # Transient fields at the end take their defaults.
+        body.append(f"return cls({', '.join(arguments)})")
+        parameters = ", ".join(["value", *(f"{name}" for name in given)])
+        source = f"def decode({parameters}):\n" + "".join(f"    {line}\n" for line in body)
+        exec(source, namespace)  # A decoder generated from the class's own fields.
+        decode: Callable[..., Any] = namespace["decode"]
+        decode.__doc__ = (
+            f"The {self.cls.__name__} a stored record stands for; :class:`Invalid` if it is not one."
+        )
+        return decode
 
     def encode(self, value: Any) -> list[Any]:
         """``value``'s stored fields, in order; :class:`_NotStorable` when one cannot be written."""
-        return [encode(getattr(value, name)) for name, encode in zip(self.names, self._encoders, strict=True)]
+        encoded = []
+        for name, encode in zip(self.names, self._encoders, strict=True):
+            field = getattr(value, name)
+            other = self._same_as.get(name)
+            encoded.append(None if other is not None and field == getattr(value, other) else encode(field))
+        return encoded
 
     def try_encode(self, value: Any) -> list[Any] | None:
         """:meth:`encode`, or ``None`` when a value cannot be written down (the record is then not kept)."""
@@ -217,13 +282,3 @@ class RecordCodec:
             return self.encode(value)
         except _NotStorable:
             return None
-
-    def decode(self, value: object, **given: Any) -> Any:
-        """The instance ``value`` stands for, with the ``given`` fields; :class:`Invalid` if it is not one."""
-        items = _list(value)
-        if len(items) != len(self.names):
-            raise Invalid(f"a {self.cls.__name__} record has {len(self.names)} items, not {len(items)}")
-        fields = {
-            name: decode(item) for name, decode, item in zip(self.names, self._decoders, items, strict=True)
-        }
-        return self.cls(**fields, **given)
