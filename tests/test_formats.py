@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
+import feedparser
 import pytest
 from helpers import ATOM_NS, NS, atom_text, check_feed
 from lxml import etree
@@ -181,6 +183,64 @@ def test_rss_description_falls_back_to_the_title():
     channel = xml("rss", Site(url="https://example.com/", title="Only a title"), []).find("channel")
     assert channel.findtext("description") == "Only a title"
     assert channel.find("language") is None
+
+
+# -- text that looks like markup ------------------------------------------------------------------
+
+MARKUP_SITE = replace(SITE, title="Q&A <feeds>", description="Tom & Jerry <3", authors=(Author("Ann & Bob"),))
+MARKUP_ENTRY = make_entry(
+    1,
+    title="A <b> tag, AT&T & &amp; or &#169;",
+    summary="x < y & z",
+    authors=(Author("Tom & Jerry"),),
+    categories=("R&D <x>",),
+)
+
+
+def test_atom_text_that_looks_like_markup_is_plain_text():
+    # Text constructs without a type are text (RFC 4287 3.1.1.1): every reader shows them as
+    # written. type="html" made feedparser, rss-parser and feedsmith show "Q&amp;A".
+    data = render_feed(MARKUP_SITE, [MARKUP_ENTRY], "atom")
+    check_feed(data, "atom", entries=[MARKUP_ENTRY])
+    assert b"<title>Q&#x26;A &#x3C;feeds&#x3E;</title>" in data
+    assert b"<subtitle>Tom &#x26; Jerry &#x3C;3</subtitle>" in data
+    assert b"<title>A &#x3C;b&#x3E; tag, AT&#x26;T &#x26; &#x26;amp; or &#x26;#169;</title>" in data
+    assert b"<summary>x &#x3C; y &#x26; z</summary>" in data
+    assert b"<name>Tom &#x26; Jerry</name>" in data
+    assert b'type="html"' not in data.replace(b'<content type="html">', b"")
+    parsed = feedparser.parse(data)
+    assert (parsed.feed.title, parsed.feed.title_detail.type) == ("Q&A <feeds>", "text/plain")
+    assert parsed.feed.subtitle == "Tom & Jerry <3"
+    entry = parsed.entries[0]
+    assert (entry.title, entry.title_detail.type) == (MARKUP_ENTRY.title, "text/plain")
+    assert (entry.summary, entry.author) == ("x < y & z", "Tom & Jerry")
+
+
+def test_rss_plain_text_that_looks_like_markup():
+    # "&#x26;" and "&#x3C;" rather than "&amp;" and "&lt;": the W3C validator's "CharacterData"
+    # recommendation for RSS, and @extractus/feed-extractor, which unescapes text once more.
+    data = render_feed(MARKUP_SITE, [MARKUP_ENTRY], "rss")
+    check_feed(data, "rss", entries=[MARKUP_ENTRY])
+    assert b"<title>Q&#x26;A &#x3C;feeds&#x3E;</title>" in data
+    assert b"<title>A &#x3C;b&#x3E; tag, AT&#x26;T &#x26; &#x26;amp; or &#x26;#169;</title>" in data
+    assert b"<dc:creator>Tom &#x26; Jerry</dc:creator>" in data
+    assert b"<category>R&#x26;D &#x3C;x&#x3E;</category>" in data
+    # The channel's description is plain text too (the W3C validator warns on HTML in it).
+    assert b"<description>Tom &#x26; Jerry &#x3C;3</description>" in data
+    channel = etree.fromstring(data).find("channel")
+    assert (channel.findtext("title"), channel.findtext("description")) == ("Q&A <feeds>", "Tom & Jerry <3")
+    assert feedparser.parse(data).feed.subtitle == "Tom & Jerry <3"
+    # An item's description is HTML: the text escaped once more, as before.
+    assert b"<description>x &amp;lt; y &amp;amp; z</description>" in data
+    assert html.unescape(channel.findtext("item/description")) == "x < y & z"
+
+
+@pytest.mark.parametrize("fmt", ["atom", "rss"])
+def test_plain_text_without_markup_is_left_as_written(fmt: str):
+    site = Site(url="https://example.com/", title="Plain", description="Plain, too")
+    data = render_feed(site, [make_entry(1, title="Plain", summary="Plain too", categories=("x",))], fmt)
+    assert b"&#x" not in data
+    assert b">Plain<" in data
 
 
 # -- empty feeds and the clock -------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 
 from lxml import etree
@@ -19,6 +18,7 @@ from ._feedgen import (
     new_generator,
     parse_document,
     serialize,
+    text_references,
 )
 
 __all__ = ["MEDIA_TYPE", "read", "render"]
@@ -26,26 +26,9 @@ __all__ = ["MEDIA_TYPE", "read", "render"]
 MEDIA_TYPE = FORMATS["atom"].media_type
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
-_TEXT_CONSTRUCTS = (f"{_ATOM}title", f"{_ATOM}subtitle", f"{_ATOM}summary")
-
-
-def _needs_html_type(text: str) -> bool:
-    return "<" in text or "&" in text
-
-
-def _declare_html(root: etree._Element) -> None:
-    """Mark text constructs that look like markup as ``type="html"``.
-
-    In a plain-text ``<title>``, "Q&A" or "<b>" reads to clients and
-    validators as undeclared HTML; RFC 4287 section 3.1.1.2 has it escaped
-    as ``type="html"``, as jekyll-feed writes titles. feedgen cannot set a
-    title's type, so the document is adjusted after it is built.
-    """
-    for element in root.iter(*_TEXT_CONSTRUCTS):
-        text = element.text or ""
-        if element.get("type") is None and _needs_html_type(text):
-            element.set("type", "html")
-            element.text = html.escape(text, quote=False)
+# The elements whose text readers show as plain text: text constructs (RFC 4287
+# section 3.1) written with no type, which is type="text", and authors' names.
+_PLAIN_TEXT = ("title", "subtitle", "summary", "name")
 
 
 def render(site: Site, entries: Sequence[Entry], self_url: str) -> bytes:
@@ -75,17 +58,14 @@ def render(site: Site, entries: Sequence[Entry], self_url: str) -> bytes:
             item.content(entry.content_html, type="html")
         add_image(item, entry)
     document: bytes = generator.atom_str(pretty=True, encoding="UTF-8")
-    texts = [site.title, site.description] + [text for e in entries for text in (e.title, e.summary)]
-    needs_html = any(map(_needs_html_type, texts))
     alt_texts = any(entry.image and entry.image.alt for entry in entries)
     enclosures = any(entry.enclosure for entry in entries)
-    if not (needs_html or alt_texts or enclosures):
-        return document
-    root = etree.fromstring(document)
-    _declare_html(root)
-    _add_enclosures(root, entries)
-    describe_images(root, entries, f"{_ATOM}entry")
-    return serialize(root)
+    if alt_texts or enclosures:
+        root = etree.fromstring(document)
+        _add_enclosures(root, entries)
+        describe_images(root, entries, f"{_ATOM}entry")
+        document = serialize(root)
+    return text_references(document, _PLAIN_TEXT)
 
 
 def _add_enclosures(root: etree._Element, entries: Sequence[Entry]) -> None:

@@ -22,6 +22,7 @@ from ._feedgen import (
     new_generator,
     parse_document,
     serialize,
+    text_references,
 )
 
 __all__ = ["MEDIA_TYPE", "read", "render"]
@@ -29,6 +30,10 @@ __all__ = ["MEDIA_TYPE", "read", "render"]
 MEDIA_TYPE = FORMATS["rss"].media_type
 
 _ATOM_LINK = "{http://www.w3.org/2005/Atom}link"
+# The elements whose text is plain text: in the channel its description too, in
+# items not (an item's <description> is HTML).
+_CHANNEL_TEXT = ("title", "description")
+_ITEM_TEXT = ("title", "dc:creator", "category")
 
 
 def render(site: Site, entries: Sequence[Entry], self_url: str) -> bytes:
@@ -59,13 +64,16 @@ def render(site: Site, entries: Sequence[Entry], self_url: str) -> bytes:
             item.enclosure(enclosure.url, str(enclosure.length), enclosure.type)
         add_image(item, entry)
     document: bytes = generator.rss_str(pretty=True, encoding="UTF-8")
-    if not (site.hub or any(entry.image and entry.image.alt for entry in entries)):
-        return document
-    root = etree.fromstring(document)
-    if site.hub:
-        _add_hub(root, site.hub)
-    describe_images(root, entries, "item")
-    return serialize(root)
+    if site.hub or any(entry.image and entry.image.alt for entry in entries):
+        root = etree.fromstring(document)
+        if site.hub:
+            _add_hub(root, site.hub)
+        describe_images(root, entries, "item")
+        document = serialize(root)
+    # The channel's own elements all come before its first item.
+    items = document.find(b"<item>")
+    items = len(document) if items < 0 else items
+    return text_references(document[:items], _CHANNEL_TEXT) + text_references(document[items:], _ITEM_TEXT)
 
 
 def _add_hub(root: etree._Element, hub: str) -> None:
