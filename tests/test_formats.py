@@ -243,6 +243,22 @@ def test_plain_text_without_markup_is_left_as_written(fmt: str):
     assert b">Plain<" in data
 
 
+# -- links ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("hub", [None, "https://hub.example.com/"])
+def test_the_site_link_comes_first_in_atom_and_is_the_rss_channel_link(hub: str | None):
+    # @extractus/feed-extractor takes the first Atom <link> for the site's; feedgen makes the
+    # last link given the RSS channel's <link>.
+    site = replace(SITE, hub=hub)
+    links = xml("atom", site).findall("a:link", namespaces=NS)
+    expected = [("alternate", "https://example.com/blog/"), ("self", "https://example.com/blog/feed.xml")]
+    if hub:
+        expected.append(("hub", hub))
+    assert [(link.get("rel"), link.get("href")) for link in links] == expected
+    assert xml("rss", site).findtext("channel/link") == "https://example.com/blog/"
+
+
 # -- empty feeds and the clock -------------------------------------------------------------------
 
 

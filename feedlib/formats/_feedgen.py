@@ -44,21 +44,27 @@ def author_dicts(authors: Sequence[Author]) -> list[dict[str, str]]:
     ]
 
 
-def new_generator(site: Site, entries: Sequence[Entry], self_url: str, self_type: str) -> FeedGenerator:
+def new_generator(
+    site: Site, entries: Sequence[Entry], self_url: str, self_type: str, *, home_first: bool
+) -> FeedGenerator:
     """A generator with the channel fields both formats carry.
 
-    The ``self`` and ``hub`` links are added before the site link: feedgen's
-    RSS channel ``<link>`` is the last link given. (feedgen writes only the
-    ``self`` link into RSS; the RSS writer adds the hub.) The Media RSS
-    extension is loaded when an entry has an image.
+    ``home_first`` (Atom) puts the site link before the ``self`` and ``hub``
+    links: readers that take the first ``<link>`` as the site's (such as
+    @extractus/feed-extractor) then show the home page, not the feed. RSS
+    needs them the other way round, since feedgen's RSS channel ``<link>`` is
+    the last link given, whatever its rel. (feedgen writes only the ``self``
+    link into RSS; the RSS writer adds the hub.) The Media RSS extension is
+    loaded when an entry has an image.
     """
     generator = FeedGenerator()
     generator.id(self_url)
     generator.title(site.title)
-    generator.link(href=self_url, rel="self", type=self_type)
+    home = {"href": home_url(site), "rel": "alternate", "type": "text/html"}
+    links = [{"href": self_url, "rel": "self", "type": self_type}]
     if site.hub:
-        generator.link(href=site.hub, rel="hub")
-    generator.link(href=home_url(site), rel="alternate", type="text/html")
+        links.append({"href": site.hub, "rel": "hub"})
+    generator.link([home, *links] if home_first else [*links, home])
     if any(entry.image for entry in entries):
         generator.load_extension("media")
     if site.language:

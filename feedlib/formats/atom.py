@@ -37,7 +37,7 @@ def render(site: Site, entries: Sequence[Entry], self_url: str) -> bytes:
     ``self_url`` is the absolute URL the document will be served at.
     """
     site = xml_safe_site(site)
-    generator = new_generator(site, entries, self_url, MEDIA_TYPE)
+    generator = new_generator(site, entries, self_url, MEDIA_TYPE, home_first=True)
     if site.description:
         generator.subtitle(site.description)
     if site.authors:
