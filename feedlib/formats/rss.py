@@ -56,7 +56,10 @@ def render(site: Site, entries: Sequence[Entry], self_url: str) -> bytes:
         item.summary(html.escape(entry.summary or entry.title, quote=False))
         if entry.content_html:
             item.content(entry.content_html, type="html")
-        item.dc.dc_creator([author.name for author in entry.authors])
+        if entry.authors:
+            # One dc:creator naming every author: given several, rss-parser
+            # shows the first and newsboat the last.
+            item.dc.dc_creator(", ".join(author.name for author in entry.authors))
         for term in entry.categories:
             item.category(term=term)
         if entry.enclosure is not None:
