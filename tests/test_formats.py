@@ -1,8 +1,9 @@
-"""feedlib.formats and render_feed: the Atom 1.0 and RSS 2.0 documents, element by element."""
+"""feedlib.formats and render_feed: the Atom 1.0, RSS 2.0 and JSON Feed documents, element by element."""
 
 from __future__ import annotations
 
 import html
+import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from helpers import ATOM_NS, NS, atom_text, check_feed
+from helpers import ATOM_NS, NS, atom_text, check_feed, check_json_feed
 from lxml import etree
 
 from feedlib import FORMATS, Author, Entry, Site, render_feed
@@ -258,6 +259,25 @@ def test_the_site_link_comes_first_in_atom_and_is_the_rss_channel_link(hub: str 
         expected.append(("hub", hub))
     assert [(link.get("rel"), link.get("href")) for link in links] == expected
     assert xml("rss", site).findtext("channel/link") == "https://example.com/blog/"
+
+
+# -- JSON Feed -----------------------------------------------------------------------------------
+
+
+def test_json_feed_writes_the_1_0_author_beside_authors():
+    # JSON Feed 1.0 readers know one "author" object; 1.1 deprecates it and keeps it for them.
+    single = make_entry(2, authors=(Author("Ada", "ada@example.com"),))
+    data = render_feed(SITE, [ENTRIES[0], single, make_entry(1, authors=(Author("Grace"),))], "json")
+    check_json_feed(data)
+    feed = json.loads(data)
+    assert feed["authors"] == [{"name": "Site Author", "url": "https://example.com/about/"}]
+    assert feed["author"] == {"name": "Site Author", "url": "https://example.com/about/"}
+    both, ada, grace = feed["items"]
+    assert both["authors"] == [{"name": "Ada", "url": "https://example.com/ada/"}, {"name": "Grace"}]
+    assert both["author"] == {"name": "Ada, Grace"}  # A URL would belong to one of them.
+    assert ada["author"] == {"name": "Ada", "url": "mailto:ada@example.com"}
+    assert grace["author"] == {"name": "Grace"}
+    assert "author" not in json.loads(render_feed(Site(url="https://example.com/", title="T"), [], "json"))
 
 
 # -- empty feeds and the clock -------------------------------------------------------------------

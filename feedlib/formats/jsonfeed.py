@@ -36,6 +36,17 @@ def _authors(authors: Sequence[Author]) -> list[dict[str, str]]:
     return result
 
 
+def _author(authors: Sequence[Author]) -> dict[str, str]:
+    """JSON Feed 1.0's one ``author``: every name, and the URL of a sole author.
+
+    For readers that know no ``authors`` (1.1 deprecates ``author`` and keeps it for them).
+    """
+    author = {"name": ", ".join(a.name for a in authors)}
+    if len(authors) == 1:
+        author.update(_authors(authors)[0])
+    return author
+
+
 def _item(entry: Entry) -> dict[str, Any]:
     item: dict[str, Any] = {"id": entry.id, "url": entry.url, "title": entry.title}
     # An item needs content_html or content_text: a summary-only entry shows its summary as text.
@@ -49,7 +60,9 @@ def _item(entry: Entry) -> dict[str, Any]:
         item["image"] = entry.image.url
     item["date_published"] = _date(entry.published)
     item["date_modified"] = _date(entry.updated)
-    item["authors"] = _authors(entry.authors)
+    if entry.authors:
+        item["authors"] = _authors(entry.authors)
+        item["author"] = _author(entry.authors)
     if entry.categories:
         item["tags"] = list(entry.categories)
     if entry.enclosure is not None:
@@ -79,6 +92,7 @@ def render(site: Site, entries: Sequence[Entry], self_url: str) -> bytes:
         feed["language"] = site.language
     if site.authors:
         feed["authors"] = _authors(site.authors)
+        feed["author"] = _author(site.authors)
     feed["items"] = [_item(entry) for entry in entries]
     return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
