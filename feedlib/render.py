@@ -231,22 +231,60 @@ def _markdown_text(source: str, extensions: Sequence[str], renderer: str) -> str
     return html_to_text(render_markdown(source, extensions, renderer))
 
 
+def _has_words(text: str) -> bool:
+    return any(char.isalnum() for char in text)
+
+
+def _with_alt_text(root: HtmlElement) -> HtmlElement:
+    """``root`` with each image's alternative text in its place, where it is part of the text.
+
+    It is where the block holding the image (its paragraph, list item, cell…)
+    has words of its own: "![A cat](cat.png) and ![a dog](dog.png)." reads
+    "A cat and a dog.", as a text browser shows it. A block of pictures
+    alone gains nothing: its alt texts are no summary.
+    """
+    breaks = _breaks()
+    images = [image for image in root.iter("img") if (image.get("alt") or "").strip()]
+    if not images:
+        return root
+    worded: dict[HtmlElement, bool] = {}
+    chosen = []
+    for image in images:
+        block = next((up for up in image.iterancestors() if up.tag in breaks), root)
+        if block not in worded:
+            worded[block] = _has_words(block.text_content())
+        if worded[block]:
+            chosen.append(image)
+    for image in chosen:  # Only once every block has been judged by its own text.
+        image.tail = " ".join(image.get("alt", "").split()) + (image.tail or "")
+    return root
+
+
 def html_to_text(html: str) -> str:
-    """The visible text of an HTML fragment, whitespace collapsed."""
-    return _text_of(_spaced(fragment(html))) if html.strip() else ""
+    """The visible text of an HTML fragment, whitespace collapsed.
+
+    An image within text reads as its alternative text (see :func:`summarize`).
+    """
+    return _text_of(_with_alt_text(_spaced(fragment(html)))) if html.strip() else ""
 
 
 def _first_paragraph(html: str) -> str:
+    """The text of the first paragraph (else top-level block) that has words of its own.
+
+    Its images read as their alternative text (:func:`_with_alt_text`); a
+    paragraph of images alone is skipped. Without words anywhere (emoji or
+    punctuation only), the first text there is.
+    """
     if not html.strip():
         return ""
     root = _spaced(fragment(html))
     children = [element for element in root if isinstance(element.tag, str)]
     paragraphs = [element for element in children if element.tag == "p"]
-    for element in paragraphs + children:
-        text = _text_of(element)
-        if text:
-            return text
-    return ""
+    blocks = paragraphs + children
+    for element in blocks:
+        if _has_words(_text_of(element)):
+            return _text_of(_with_alt_text(element))
+    return next(filter(None, map(_text_of, blocks)), "")
 
 
 def summarize(
@@ -261,7 +299,10 @@ def summarize(
     """A post's plain-text summary, at most ``length`` characters.
 
     From the front-matter excerpt (Markdown) if there is one, else the text
-    before ``<!--more-->``, else the first paragraph of ``content_html``.
+    before ``<!--more-->``, else the first paragraph of ``content_html`` that
+    has words of its own. An image within text reads as its alternative text:
+    a paragraph "![A cat](cat.png) and ![a dog](dog.png)." gives "A cat and a
+    dog.", not "and ."; a paragraph of images alone is skipped.
     """
     if excerpt is not None:
         text = _markdown_text(excerpt, extensions, renderer)

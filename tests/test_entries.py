@@ -163,7 +163,7 @@ def test_to_entry_fields(site: Site):
     assert entry.updated == datetime(2025, 2, 1, tzinfo=UTC)
     assert entry.authors == (Author("Ada", "ada@example.com"),)
     assert entry.categories == ("Guides", "python", "feeds")
-    assert entry.summary == "See the other post and ."
+    assert entry.summary == "See the other post and img."
     assert 'href="https://example.com/blog/guides/2025/01/05/other.html"' in entry.content_html
     assert 'src="https://example.com/i.png"' in entry.content_html
     assert relative_links(entry.content_html) == []
