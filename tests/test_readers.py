@@ -51,6 +51,15 @@ NPM_PACKAGES = {
     "feedsmith": "feedsmith",
 }
 CASES = [(reader, fmt) for reader, formats in READS.items() for fmt in formats]
+#: The one documented exception: a reader that shows part of what the feed says, in the
+#: form feedlib chose on purpose. Asserted as far as it goes, then marked xfail.
+ONLY_FIRST_AUTHOR = {
+    # rss-parser 3.13 keeps the first <author> of an Atom entry (entry.author[0].name[0]).
+    # feedlib writes one <author> per person, as RFC 4287 has it: feedparser and feedsmith
+    # list them (newsboat joins them); one <author> naming both would make those show one
+    # author called "Ann Example, Bob Builder".
+    ("rss-parser", "atom"): "rss-parser shows only the first author of an Atom entry",
+}
 IDS = [f"{reader}-{fmt}" for reader, fmt in CASES]
 
 CONFIG = f"""\
@@ -225,6 +234,9 @@ def test_every_author_is_shown(public: Path, reader: str, fmt: str) -> None:
     entry = item(shown(public, reader, fmt), "two-authors")
     if entry["authors"] is None:
         pytest.skip(f"{reader} shows no authors, whatever the feed says")
+    if (reader, fmt) in ONLY_FIRST_AUTHOR:
+        assert entry["authors"] == [AUTHORS[0]], entry["authors"]
+        pytest.xfail(ONLY_FIRST_AUTHOR[reader, fmt])
     # Each name, as an author of its own or within one author string that names both.
     for name in AUTHORS:
         assert any(name in shown_name for shown_name in entry["authors"]), (name, entry["authors"])
