@@ -118,6 +118,25 @@ def test_dry_run_lists_changes_and_writes_nothing(
     )
 
 
+def test_dry_run_shows_titles_as_text(site: SiteFiles, capsys: pytest.CaptureFixture[str]) -> None:
+    _run(capsys, "build", "--config", site.config)
+    markup = post_text(6).replace('"Post 6 edit 0"', '"Q&A about <feeds>"')
+    (site.posts / "post-00006.md").write_text(markup, encoding="utf-8")
+    (site.posts / "post-00005.md").unlink()
+    # A title as feedlib once wrote one: escaped HTML.
+    feed = site.out / "feed.xml"
+    old = feed.read_bytes().replace(
+        b"<title>Post 5 edit 0</title>", b'<title type="html">Post 5 &amp;amp; &amp;lt;more&amp;gt;</title>'
+    )
+    feed.write_bytes(old)
+    status, out, err = _run(capsys, "build", "--dry-run", "--config", site.config)
+    assert (status, err) == (0, "")
+    for name in ("feed.xml", "rss.xml"):
+        lines = out.split(f"would write {site.out / name}", 1)[1].splitlines()
+        assert lines[1] == f'  + {SITE_URL}2020/01/07/post-00006.html "Q&A about <feeds>"'
+    assert f'  - {SITE_URL}2020/01/06/post-00005.html "Post 5 & <more>"' in out
+
+
 def test_dry_run_on_a_new_site_creates_nothing(site: SiteFiles, capsys: pytest.CaptureFixture[str]) -> None:
     before = snapshot(site.root)
     status, out, err = _run(capsys, "build", "--dry-run", "--config", site.config)

@@ -89,6 +89,24 @@ def _add_enclosures(root: etree._Element, entries: Sequence[Entry]) -> None:
         link.addnext(enclosure)
 
 
+def _text_construct(element: etree._Element | None) -> str:
+    """The text a reader shows of an Atom text construct, whatever its ``type``.
+
+    feedlib writes titles as plain text; feeds it wrote before (and others)
+    may hold them as escaped HTML (``type="html"``) or as XHTML.
+    """
+    if element is None or element.get("type") not in ("html", "xhtml"):
+        return element_text(element)
+    if element.get("type") == "xhtml":
+        return " ".join(str(element.xpath("string()")).split())
+    text = element_text(element)
+    if not text:
+        return ""
+    import lxml.html  # Only for such feeds.
+
+    return " ".join(lxml.html.fragment_fromstring(text, create_parent="div").text_content().split())
+
+
 def read(content: bytes) -> list[FeedItem]:
     """The entries of an Atom document; :class:`ValueError` if it is not one."""
     root = parse_document(content)
@@ -98,7 +116,7 @@ def read(content: bytes) -> list[FeedItem]:
         feed_item(
             entry,
             element_text(entry.find(f"{_ATOM}id")),
-            element_text(entry.find(f"{_ATOM}title")),
+            _text_construct(entry.find(f"{_ATOM}title")),
             element_text(entry.find(f"{_ATOM}updated")),
         )
         for entry in root.iterfind(f"{_ATOM}entry")
