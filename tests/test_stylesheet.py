@@ -4,6 +4,9 @@ The rendering is checked in a real headless Chromium (Debian's chromium, which
 .ci/run installs) loading the feeds from a local HTTP server.
 """
 
+# Japanese text is written with full-width parentheses.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 import functools
@@ -36,9 +39,10 @@ POSTS = {
 }
 
 
-def styled_project(tmp_path: Path) -> Path:
+def styled_project(tmp_path: Path, language: str = "en") -> Path:
     config = DEFAULT_CONFIG.replace("[build]\n", "[build]\nstylesheet = true\n")
     config = config.replace('title = "Example Blog"', 'title = "Q&A ブログ"')
+    config = config.replace('language = "en"', f'language = "{language}"')
     return make_project(tmp_path / "site", POSTS, config + "\n[feeds]\ntags = true\n")
 
 
@@ -77,15 +81,54 @@ def test_build_writes_the_stylesheet(tmp_path: Path, capsys):
     assert capsys.readouterr().out.startswith("up to date")
 
 
+def lxml_page(root: Path, name: str) -> lxml.html.HtmlElement:
+    transform = etree.XSLT(etree.parse(str(root / "public" / "feed.xsl")))
+    return lxml.html.fromstring(str(transform(etree.parse(str(root / "public" / name)))))
+
+
 @pytest.mark.parametrize("name", ["feed.xml", "rss.xml"])
 def test_lxml_renders_both_formats(tmp_path: Path, name: str):
     root = styled_project(tmp_path)
     assert run_main("build", "--config", root / "feedlib.toml", "--now", NOW) == 0
-    transform = etree.XSLT(etree.parse(str(root / "public" / "feed.xsl")))
-    page = str(transform(etree.parse(str(root / "public" / name))))
-    text = " ".join(lxml.html.fromstring(page).text_content().split())
+    page = lxml_page(root, name)
+    text = " ".join(page.text_content().split())
     assert "This is a web feed" in text and "Subscribe" in text
+    assert page.findtext(".//title") == "Q&A ブログ (feed)"
     assert "二番目の投稿" in text and "日本語の要約です。" in text
+    assert page.find(".//p[@class='description']").text == "Posts for the tests"
+    # Dates read the same on the Atom and the RSS page.
+    assert [(t.text, t.get("datetime")[:10]) for t in page.iterfind(".//time")] == [
+        ("2025-02-01", "2025-02-01"),
+        ("2025-01-01", "2025-01-01"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "japanese"), [("ja", True), ("ja-JP", True), ("JA", True), ("en-US", False), ("jam", False)]
+)
+def test_the_page_speaks_the_feeds_language(tmp_path: Path, language: str, japanese: bool):
+    root = styled_project(tmp_path, language)
+    assert run_main("build", "--config", root / "feedlib.toml", "--now", NOW) == 0
+    for name in ("feed.xml", "rss.xml"):
+        page = lxml_page(root, name)
+        about = page.find(".//p[@class='about']").text_content()
+        assert page.get("lang") == language
+        if japanese:
+            assert about.startswith("これはウェブフィード（RSS・Atom フィード）です。"), about
+            assert "アドレス（https://example.com/blog/" in about and "購読" in about
+            assert page.findtext(".//title") == "Q&A ブログ（フィード）"
+        else:
+            assert about.startswith("This is a web feed"), about
+            assert page.findtext(".//title") == "Q&A ブログ (feed)"
+
+
+def test_a_description_with_markup_characters_reads_exactly(tmp_path: Path):
+    root = styled_project(tmp_path)
+    config = root / "feedlib.toml"
+    config.write_text(config.read_text().replace("Posts for the tests", "Tom & Jerry <3 feeds"))
+    assert run_main("build", "--config", config, "--now", NOW) == 0
+    for name in ("feed.xml", "rss.xml"):
+        assert lxml_page(root, name).find(".//p[@class='description']").text == "Tom & Jerry <3 feeds"
 
 
 # -- a real browser ------------------------------------------------------------------------------
@@ -113,9 +156,9 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
-    root = styled_project(tmp_path)
+@pytest.fixture(params=["en"])
+def served(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Path, str]]:
+    root = styled_project(tmp_path, request.param)
     assert run_main("build", "--config", root / "feedlib.toml", "--now", NOW) == 0
     out = root / "public"
     server = http.server.ThreadingHTTPServer(
@@ -169,8 +212,26 @@ def test_chromium_shows_a_page(served: tuple[Path, str], tmp_path: Path, name: s
     titles = [" ".join(a.text_content().split()) for a in page.iterfind(".//article/h2/a")]
     assert titles == ["二番目の投稿", "First & foremost"]
     assert "日本語の要約です。太字も。" in text and "The first post's summary." in text
-    assert ("2025-02-01" if shot != "rss" else "Sat, 01 Feb 2025") in text
+    assert [time.text for time in page.iterfind(".//article/time")] == ["2025-02-01", "2025-01-01"]
     assert page.find(".//article/h2/a").get("href") == "https://example.com/blog/2025/02/01/second.html"
+    picture = artifacts(tmp_path) / f"feed-{shot}.png"
+    picture.unlink(missing_ok=True)
+    result = browse(tmp_path, base + name, f"--screenshot={picture}", "--window-size=1000,900")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert picture.read_bytes().startswith(b"\x89PNG") and picture.stat().st_size > 5000
+
+
+@pytest.mark.parametrize("served", ["ja"], indirect=True)
+@pytest.mark.parametrize(("name", "shot"), [("feed.xml", "ja-atom"), ("rss.xml", "ja-rss")])
+def test_chromium_shows_a_japanese_page(served: tuple[Path, str], tmp_path: Path, name: str, shot: str):
+    _, base = served
+    result = browse(tmp_path, base + name, "--dump-dom")
+    assert result.returncode == 0, result.stderr[-2000:]
+    page = lxml.html.fromstring(result.stdout)
+    assert page.get("lang") == "ja"
+    about = " ".join(page.find(".//p[@class='about']").text_content().split())
+    assert about.startswith("これはウェブフィード（RSS・Atom フィード）です。"), about
+    assert [time.text for time in page.iterfind(".//article/time")] == ["2025-02-01", "2025-01-01"]
     picture = artifacts(tmp_path) / f"feed-{shot}.png"
     picture.unlink(missing_ok=True)
     result = browse(tmp_path, base + name, f"--screenshot={picture}", "--window-size=1000,900")
