@@ -236,6 +236,16 @@ def test_scheduling_is_documented() -> None:
     assert "(../examples/cron/crontab)" in text
 
 
+def test_the_systemd_unit_says_ping_needs_the_network() -> None:
+    # PrivateNetwork=yes and AF_UNIX only: --ping can never reach a hub under the unit.
+    lines = (_REPO / "examples" / "cron" / "feedlib.service").read_text(encoding="utf-8").splitlines()
+    at = lines.index("PrivateNetwork=yes")
+    comment = " ".join(line.lstrip("# ") for line in lines[at - 5 : at] if line.startswith("#"))
+    assert "--ping" in comment and "delete PrivateNetwork=yes" in comment, comment
+    assert "RestrictAddressFamilies=" in comment and "ExecStart=" in comment, comment
+    assert "--ping" not in next(line for line in lines if line.startswith("ExecStart="))
+
+
 def test_cron_examples_use_quiet() -> None:
     examples = _REPO / "examples" / "cron"
     crontab = (examples / "crontab").read_text(encoding="utf-8")
