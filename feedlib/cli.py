@@ -53,7 +53,7 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_CONFIG, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
-def _common(command: argparse.ArgumentParser) -> None:
+def _common(command: argparse.ArgumentParser, *, writes: bool) -> None:
     command.add_argument(
         "--config", type=Path, metavar="FILE", help="configuration file (default: ./feedlib.toml)"
     )
@@ -62,7 +62,8 @@ def _common(command: argparse.ArgumentParser) -> None:
         "--jekyll",
         type=Path,
         metavar="SITE_DIR",
-        help="read a Jekyll site (_config.yml, _posts/) and write where jekyll-feed would",
+        help="read a Jekyll site (_config.yml, _posts/)"
+        + (" and write where jekyll-feed would" if writes else ""),
     )
     command.add_argument(
         "--drafts",
@@ -127,7 +128,7 @@ def _build_arguments(run: argparse.ArgumentParser) -> None:
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="feedlib",
-        description="Publish Atom and RSS feeds from a folder of Markdown posts.",
+        description="Publish Atom, RSS and JSON feeds from a folder of Markdown posts.",
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -140,7 +141,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    _common(run)
+    _common(run, writes=True)
     _build_arguments(run)
     inspect = commands.add_parser(
         "check",
@@ -150,7 +151,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    _common(inspect)
+    _common(inspect, writes=False)
     return parser
 
 

@@ -289,6 +289,23 @@ def test_version_and_help(capsys):
         assert option in out
 
 
+def test_check_help_promises_no_writing(capsys):
+    # check shares build's reading options; it writes nothing, where jekyll-feed would or not.
+    assert run_main("check", "--help") == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--jekyll SITE_DIR read a Jekyll site (_config.yml, _posts/) --drafts" in out
+    assert "write where" not in out and "write nothing" in out
+    assert run_main("build", "--help") == 0
+    assert "and write where jekyll-feed would" in " ".join(capsys.readouterr().out.split())
+
+
+def test_descriptions_name_every_format(capsys):
+    assert run_main("--help") == 0
+    assert "Publish Atom, RSS and JSON feeds" in capsys.readouterr().out
+    project = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text())
+    assert "Atom 1.0, RSS 2.0 and JSON Feed 1.1" in project["project"]["description"]
+
+
 def test_output_folder_under_a_regular_file(project: Path, capsys):
     (project / "blocker").write_text("not a folder", encoding="utf-8")
     code, out, err = build(capsys, "--out", "blocker/feeds")
