@@ -10,25 +10,37 @@ One pipeline, each stage a function; :func:`build` runs them all, as the
 >>> chosen = feedlib.select_posts(records, limit=20)                 # doctest: +SKIP
 >>> entries = feedlib.render_entries(chosen, site)                   # doctest: +SKIP
 >>> documents = feedlib.render_documents(site, entries, ["atom"])    # doctest: +SKIP
->>> feedlib.publish_documents(documents, "public")                             # doctest: +SKIP
+>>> feedlib.publish_documents(documents, "public")                   # doctest: +SKIP
+
+Every public function checks its arguments, and every record checks its
+fields, when a program passes them: a wrong value raises
+:class:`ConfigError` (a :class:`FeedlibError`, as every error feedlib
+raises) saying which and why, in the configuration file's words where there
+is one.
 """
 
+import inspect
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from . import build as _build
+from . import config as _config
+from . import discover as _discover
+from . import entries as _entries
+from . import feeds as _feeds
+from . import posts as _posts
+from . import publish as _publish
+from . import read as _read
 from ._version import __version__
-from .build import CheckReport, build, check, dry_run, open_cache, post_files, render_site
+from .build import CheckReport
 from .cache import PostCache
-from .config import BuildOptions, Config, LiquidSettings, load_config
-from .discover import discover_posts
-from .entries import render_entries, render_post, select_posts, to_entry
+from .config import BuildOptions, Config, LiquidSettings
 from .errors import ConfigError, FeedlibError, LockTimeout, PostError, PostErrors, PublishError
-from .feeds import Document, Feed, plan_feeds, render_documents, render_feed, render_feeds
+from .feeds import Document, Feed
 from .formats import FORMATS
 from .model import Author, Enclosure, Entry, Image, Post, PostFile, PostRecord, Rendered, Site
-from .posts import load_post, load_posts
-from .publish import Published, publish_documents
-from .read import read_posts, record_of
+from .public import checked, readable_annotations
+from .publish import Published
 from .terms import TermFeedConfig
 
 if TYPE_CHECKING:
@@ -68,6 +80,7 @@ __all__ = [
     "__version__",
     "build",
     "check",
+    "config_from_mapping",
     "discover_posts",
     "dry_run",
     "load_config",
@@ -92,6 +105,39 @@ __all__ = [
 ]
 
 
+readable_annotations(
+    Author, Enclosure, Entry, Image, Post, Rendered, Site, BuildOptions, Config, LiquidSettings,
+    TermFeedConfig, Document, Feed, CheckReport, Published, PostCache.open,
+)  # fmt: skip
+# Each stage as a program calls it: its arguments checked (the pipeline calls the stages unchecked).
+build = checked(_build.build)
+check = checked(_build.check)
+dry_run = checked(_build.dry_run)
+open_cache = checked(_build.open_cache)
+post_files = checked(_build.post_files)
+render_site = checked(_build.render_site)
+load_config = checked(_config.load_config)
+config_from_mapping = checked(_config.config_from_mapping)
+discover_posts = checked(_discover.discover_posts)
+render_entries = checked(_entries.render_entries)
+render_post = checked(_entries.render_post)
+select_posts = checked(_entries.select_posts)
+to_entry = checked(_entries.to_entry)
+plan_feeds = checked(_feeds.plan_feeds)
+render_documents = checked(_feeds.render_documents)
+render_feed = checked(_feeds.render_feed)
+render_feeds = checked(_feeds.render_feeds)
+load_post = checked(_posts.load_post)
+load_posts = checked(_posts.load_posts)
+publish_documents = checked(_publish.publish_documents)
+read_posts = checked(_read.read_posts)
+record_of = checked(_read.record_of)
+readable_annotations(
+    Author, Enclosure, Entry, Image, Post, Rendered, Site, BuildOptions, Config, LiquidSettings,
+    TermFeedConfig, Document, Feed, CheckReport, Published, PostCache.open,
+    *(globals()[name] for name in __all__ if inspect.isfunction(globals().get(name))),
+)  # fmt: skip
+
 # What most builds never use is imported on first use: a build from the cache
 # should not pay for Jekyll's configuration reader, dry runs or WebSub.
 _LAZY = {
@@ -108,5 +154,8 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module 'feedlib' has no attribute {name!r}")
     value = getattr(import_module(f".{module}", __name__), name)
+    if inspect.isfunction(value):
+        readable_annotations(value)
+        value = checked(value)
     globals()[name] = value
     return value

@@ -4,8 +4,6 @@ Unknown keys are errors, so a typo never passes silently. Relative paths are
 relative to the file they are written in.
 """
 
-from __future__ import annotations
-
 import re
 import tomllib
 from collections.abc import Mapping
@@ -14,18 +12,18 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from .dates import zone
 from .discover import JekyllLayout
 from .errors import ConfigError
 from .formats import FORMATS
-from .model import CONTENT_MODES, DEFAULT_PERMALINK, Post, Site
+from .model import DEFAULT_PERMALINK, Post, Site
 from .render import check_markdown_extensions, check_renderer
-from .terms import DEFAULT_TERM_PATHS, TERM_KINDS, TermFeedConfig, check_term_path
-from .values import check_language, check_site_url, parse_authors
+from .terms import DEFAULT_TERM_PATHS, TERM_KINDS, TermFeedConfig
+from .values import check_fields, check_relative_path
 
 __all__ = [
     "BUILD_KEYS",
     "CONFIG_NAME",
+    "DATE_SOURCES",
     "DEFAULT_CACHE",
     "DEFAULT_LIMIT",
     "SITE_KEYS",
@@ -62,8 +60,12 @@ BUILD_KEYS = frozenset(
         "stylesheet",
         "liquid",
         "includes",
+        "url_parameters",
+        "dates",
     }
 )
+#: Where a post's dates come from (``[build] dates``): its front matter and file name, or git too.
+DATE_SOURCES = ("front-matter", "git")
 #: The keys of a term feed's table (``[feeds.categories]``, ``[feeds.tags]``).
 TERM_FEED_KEYS = frozenset({"only", "except", "path"})
 #: The cache folder of a configuration file, beside it, unless it says otherwise.
@@ -88,6 +90,10 @@ class LiquidSettings:
     includes: Path | None = None
     root: Path | None = None
 
+    def __post_init__(self) -> None:
+        """Check each field's type (a path may be given as text)."""
+        _check(check_fields, self, "liquid")
+
     def applies_to(self, post: Post) -> bool:
         """Whether ``post`` is rendered as Liquid: on for the site, not opted out, and any tag in it."""
         return self.enabled and post.liquid and _LIQUID.search(post.body) is not None
@@ -102,7 +108,15 @@ class BuildOptions:
     ``paths`` maps a format to its path inside ``out`` where that is not the
     format's default file name (jekyll-feed's ``feed.path``).
     ``stylesheet`` writes ``feed.xsl`` and points the Atom and RSS feeds at
-    it; ``feeds`` are the per-category and per-tag feeds to write.
+    it; ``feeds`` are the per-term feeds to write (category, tag, author,
+    language). ``dates`` is where a post's dates come from: ``"front-matter"``
+    (and the file name), or ``"git"`` (its commits, where the front matter
+    gives none; see :func:`feedlib.history.add_commit_dates`).
+
+    Every value is checked when the options are made
+    (:class:`~feedlib.errors.ConfigError`, in the configuration file's
+    words); paths may be given as text, lists where tuples are wanted, and
+    a ``limit`` of 0 means every post, as in the configuration file.
     """
 
     posts: Path = Path("posts")
@@ -113,6 +127,11 @@ class BuildOptions:
     paths: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     stylesheet: bool = False
     feeds: tuple[TermFeedConfig, ...] = ()
+    dates: str = "front-matter"
+
+    def __post_init__(self) -> None:
+        """Check (and convert) every field."""
+        _check(_check_build_options, self)
 
     def feed_paths(self) -> dict[str, str]:
         """Each format's path inside ``out``: as ``paths`` says, else the format's file name."""
@@ -133,6 +152,36 @@ class Config:
     path: Path | None = None
     jekyll: JekyllLayout | None = None
     liquid: LiquidSettings = field(default_factory=LiquidSettings)
+
+    def __post_init__(self) -> None:
+        """Check each field's type (the path may be given as text)."""
+        _check(check_fields, self, "config")
+
+
+def _check(check: Any, *args: Any) -> None:
+    """``check(*args)``, its :class:`ValueError` raised as a :class:`ConfigError`."""
+    try:
+        check(*args)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+
+
+def _check_build_options(options: BuildOptions) -> None:
+    if isinstance(options.limit, int) and not isinstance(options.limit, bool) and options.limit == 0:
+        object.__setattr__(options, "limit", None)
+    check_fields(options, "build")
+    unknown = [name for name in options.formats if name not in FORMATS]
+    if unknown or not options.formats:
+        raise ValueError(f"build.formats: unknown format {unknown} (known: {', '.join(FORMATS)})")
+    object.__setattr__(options, "formats", tuple(dict.fromkeys(options.formats)))
+    if options.limit is not None and options.limit < 0:
+        raise ValueError(f"build.limit must be a whole number of at least 0, got {options.limit}")
+    for name, path in options.paths.items():
+        if name not in FORMATS:
+            raise ValueError(f"build.paths: unknown format {name!r} (known: {', '.join(FORMATS)})")
+        check_relative_path(path, f"build.paths.{name}")
+    if options.dates not in DATE_SOURCES:
+        raise ValueError(f"build.dates must be one of {', '.join(DATE_SOURCES)}, got {options.dates!r}")
 
 
 class _Table:
@@ -181,51 +230,38 @@ class _Table:
 
 
 def _site(table: _Table, build: _Table) -> Site:
-    url, title = table.text("url"), table.text("title")
-    if not url:
+    """The ``[site]`` table (and the ``[build]`` keys that shape posts) as a :class:`Site`.
+
+    :class:`Site` checks every value; its message gets the file's name here.
+    """
+    if not table.text("url"):
         raise table.error('site.url is required, e.g. url = "https://example.com/blog/"')
-    if not title:
-        raise table.error("site.title is required")
-    timezone = table.text("timezone", "UTC") or "UTC"
-    language = table.text("language")
-    if language is not None:
-        try:
-            check_language(language)
-        except ValueError as error:
-            raise table.error(str(error)) from None
     extensions = build.strings("markdown_extensions", ("extra",))
-    content = build.text("content", "full")
-    if content not in CONTENT_MODES:
-        raise build.error(f'build.content must be "full" or "summary", got {content!r}')
-    hub = table.text("hub")
     try:
-        check_site_url(url)
-        if hub is not None:
-            check_site_url(hub, "site.hub")
-        zone(timezone)
-        authors = parse_authors(table.data.get("author"))
-    except ValueError as error:
-        raise table.error(str(error)) from None
+        site = Site(
+            url=table.data["url"],
+            title=table.data.get("title", ""),
+            description=table.text("description", "") or "",
+            authors=table.data.get("author"),  # type: ignore[arg-type]  # Site converts it.
+            language=table.data.get("language"),
+            timezone=table.data.get("timezone", "UTC"),
+            permalink=build.text("permalink", DEFAULT_PERMALINK) or DEFAULT_PERMALINK,
+            summary_length=build.data.get("summary_length", 300),
+            markdown_extensions=extensions,
+            renderer=build.data.get("renderer", "markdown"),
+            hub=table.data.get("hub"),
+            content=build.data.get("content", "full"),
+            sanitize=build.data.get("sanitize", False),
+            url_parameters=build.data.get("url_parameters", ()),
+        )
+    except ConfigError as error:
+        raise table.error(error.message) from None
     check_markdown_extensions(extensions)
     try:
-        renderer = check_renderer(build.text("renderer", "markdown") or "markdown")
+        check_renderer(site.renderer)
     except ConfigError as error:
         raise build.error(str(error)) from None
-    return Site(
-        url=url,
-        title=title,
-        description=table.text("description", "") or "",
-        authors=authors,
-        language=language,
-        timezone=timezone,
-        permalink=build.text("permalink", DEFAULT_PERMALINK) or DEFAULT_PERMALINK,
-        summary_length=build.integer("summary_length", 300, 2),
-        markdown_extensions=extensions,
-        renderer=renderer,
-        hub=hub,
-        content=content,
-        sanitize=build.flag("sanitize"),
-    )
+    return site
 
 
 def _build_options(table: _Table) -> BuildOptions:
@@ -234,34 +270,37 @@ def _build_options(table: _Table) -> BuildOptions:
     if unknown or not formats:
         raise table.error(f"build.formats: unknown format {unknown} (known: {', '.join(FORMATS)})")
     limit = table.integer("limit", DEFAULT_LIMIT, 0)
-    return BuildOptions(
-        posts=table.path("posts", "posts"),
-        out=table.path("out", "public"),
-        formats=tuple(dict.fromkeys(formats)),
-        limit=limit or None,
-        cache=table.path("cache", DEFAULT_CACHE),
-        stylesheet=table.flag("stylesheet"),
-    )
+    try:
+        return BuildOptions(
+            posts=table.path("posts", "posts"),
+            out=table.path("out", "public"),
+            formats=tuple(dict.fromkeys(formats)),
+            limit=limit or None,
+            cache=table.path("cache", DEFAULT_CACHE),
+            stylesheet=table.flag("stylesheet"),
+            dates=table.data.get("dates", "front-matter"),
+        )
+    except ConfigError as error:
+        raise table.error(error.message) from None
 
 
 def _term_feed(feeds: _Table, kind: str) -> TermFeedConfig | None:
     """``[feeds] KIND``: true/false, a list of the only terms, or a table of only/except/path."""
     value = feeds.data.get(kind, False)
     default_path = DEFAULT_TERM_PATHS[kind]
-    if isinstance(value, bool):
-        return TermFeedConfig(kind, default_path) if value else None
-    if isinstance(value, list):
-        return TermFeedConfig(kind, default_path, only=feeds.strings(kind, ()))
-    table = _Table(value, f"feeds.{kind}", set(TERM_FEED_KEYS), feeds.source)
-    if "only" in table.data and "except" in table.data:
-        raise table.error(f"feeds.{kind}: give only or except, not both")
-    path = table.text("path", default_path) or default_path
     try:
-        check_term_path(path)
-    except ValueError as error:
-        raise table.error(f"feeds.{kind}.path {error}") from None
-    only = table.strings("only", ()) if "only" in table.data else None
-    return TermFeedConfig(kind, path, only=only, exclude=table.strings("except", ()))
+        if isinstance(value, bool):
+            return TermFeedConfig(kind, default_path) if value else None
+        if isinstance(value, list):
+            return TermFeedConfig(kind, default_path, only=feeds.strings(kind, ()))
+        table = _Table(value, f"feeds.{kind}", set(TERM_FEED_KEYS), feeds.source)
+        if "only" in table.data and "except" in table.data:
+            raise table.error(f"feeds.{kind}: give only or except, not both")
+        path = table.text("path", default_path) or default_path
+        only = table.strings("only", ()) if "only" in table.data else None
+        return TermFeedConfig(kind, path, only=only, exclude=table.strings("except", ()))
+    except ConfigError as error:
+        raise feeds.error(error.message) from None
 
 
 def _term_feeds(feeds: _Table) -> tuple[TermFeedConfig, ...]:

@@ -73,9 +73,10 @@ class Feed(Generic[_T]):
         return Feed(self.site, tuple(items), self.paths)
 
 
-def _term_site(site: Site, term: str) -> Site:
-    """The site as a term's feed names itself: "Site — Term"."""
-    return replace(site, title=f"{site.title} \u2014 {term}")
+def _term_site(site: Site, kind: str, term: str) -> Site:
+    """The site as a term's feed names itself: "Site — Term" (in the term's language, for a language)."""
+    title = f"{site.title} \u2014 {term}"
+    return replace(site, title=title, language=term) if kind == "languages" else replace(site, title=title)
 
 
 def _check_distinct(paths: Iterable[str]) -> None:
@@ -83,7 +84,7 @@ def _check_distinct(paths: Iterable[str]) -> None:
     for path in paths:
         if path in seen:
             raise ConfigError(
-                f"two feeds would be written to {path}: give [feeds] categories and tags different paths"
+                f"two feeds would be written to {path}: give the [feeds] tables different paths"
             )
         seen.add(path)
 
@@ -99,9 +100,9 @@ def plan_feeds(site: Site, options: BuildOptions, published: Sequence[PostRecord
     formats = options.formats
     chosen = tuple(published if options.limit is None else published[: options.limit])
     feeds = [Feed(site, chosen, options.feed_paths())]
-    for feed in term_feeds(published, options.feeds, options.limit):
+    for feed in term_feeds(published, options.feeds, options.limit, site):
         paths = {name: format_path(feed.path, name) for name in formats}
-        feeds.append(Feed(_term_site(site, feed.term), feed.posts, paths))
+        feeds.append(Feed(_term_site(site, feed.kind, feed.term), feed.posts, paths))
     stylesheet = [STYLESHEET_NAME] if options.stylesheet else []
     _check_distinct([path for feed in feeds for path in feed.paths.values()] + stylesheet)
     return feeds
@@ -121,7 +122,7 @@ def render_documents(
     site URL, ``/`` between folders) where it is not the format's default
     file name. With ``stylesheet``, the documents browsers can show through
     ``feed.xsl`` (Atom, RSS) point at it, at the top of the output folder.
-    Raises :class:`ValueError` for an unknown format.
+    Raises :class:`~feedlib.errors.ConfigError` for an unknown format.
     """
     documents = []
     for name in formats:

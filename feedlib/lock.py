@@ -14,7 +14,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from .errors import LockTimeout, PublishError
+from .errors import ConfigError, LockTimeout, PublishError
 
 __all__ = ["DEFAULT_WAIT", "LOCK_NAME", "output_lock"]
 
@@ -31,10 +31,11 @@ def output_lock(out: Path | str, wait: float = DEFAULT_WAIT) -> Iterator[Path]:
     """Hold the lock of the output folder ``out`` (created if needed); yields the lock file's path.
 
     Raises :class:`LockTimeout` when another process holds it for more than
-    ``wait`` seconds, and :class:`PublishError` when the folder cannot be created.
+    ``wait`` seconds, :class:`PublishError` when the folder cannot be created,
+    and :class:`ConfigError` for a negative ``wait``.
     """
-    if wait < 0:
-        raise ValueError(f"wait must be 0 or more seconds, got {wait}")
+    if not wait >= 0:  # NaN too.
+        raise ConfigError(f"wait must be 0 or more seconds, got {wait}")
     folder = Path(out)
     path = folder / LOCK_NAME
     try:

@@ -2,10 +2,13 @@
 
 Frozen dataclasses built from the standard library only, so every later stage
 of the pipeline (``posts → entries → formats → publish``) can rely on them
-without importing anything else.
+without importing anything else. A :class:`Site`, :class:`Author`,
+:class:`Image` or :class:`Enclosure` checks what it is given when it is
+made (:class:`~feedlib.errors.ConfigError`, worded as the configuration file
+words it); the records the pipeline makes in bulk (:class:`Post`,
+:class:`Entry`, :class:`PostRecord`…) are checked where a program passes
+them to a public function.
 """
-
-from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -14,9 +17,24 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from .errors import ConfigError
+from .values import (
+    author_fields,
+    check_author,
+    check_fields,
+    check_language,
+    check_media_url,
+    check_mime_type,
+    check_site_url,
+    check_timezone,
+    check_url_parameters,
+)
+
 __all__ = [
     "CONTENT_MODES",
     "DEFAULT_PERMALINK",
+    "RENDERERS",
+    "SITE_KEYS",
     "Author",
     "Enclosure",
     "Entry",
@@ -26,6 +44,7 @@ __all__ = [
     "PostRecord",
     "Rendered",
     "Site",
+    "parse_authors",
 ]
 
 #: jekyll-feed's and Jekyll's default (the ``date`` permalink style).
@@ -33,6 +52,17 @@ DEFAULT_PERMALINK = "/:categories/:year/:month/:day/:title.html"
 
 #: What a feed carries of each post: its full HTML, or only its summary.
 CONTENT_MODES = ("full", "summary")
+#: Markdown renderers: Python-Markdown (the default, with extensions) and cmarkgfm
+#: (GitHub-flavoured CommonMark in C, about 40 times faster; ``pip install feedlib[fast]``).
+RENDERERS = ("markdown", "commonmark")
+
+
+def _checked(check: Any, *args: Any) -> Any:
+    """``check(*args)``, its :class:`ValueError` raised as a :class:`ConfigError` (a program's value)."""
+    try:
+        return check(*args)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
 
 
 @dataclass(frozen=True)
@@ -42,6 +72,28 @@ class Author:
     name: str
     email: str | None = None
     uri: str | None = None
+
+    def __post_init__(self) -> None:
+        """Check the name (not empty), e-mail address and web page (http or https); strip spaces."""
+        name, email, uri = _checked(check_author, self.name, self.email, self.uri)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "email", email)
+        object.__setattr__(self, "uri", uri)
+
+
+def parse_authors(value: object) -> tuple[Author, ...]:
+    """Authors from an :class:`Author`, a name, a ``{name, email, uri}`` mapping, or a list of them.
+
+    Raises :class:`ValueError` with a message fit for a user.
+    """
+    items = value if isinstance(value, list | tuple) else [value]
+    authors = []
+    for item in items:
+        if isinstance(item, Author):
+            authors.append(item)
+        elif item is not None:
+            authors.extend(Author(*fields) for fields in author_fields([item]))
+    return tuple(authors)
 
 
 @dataclass(frozen=True)
@@ -55,6 +107,19 @@ class Image:
     url: str
     alt: str | None = None
 
+    def __post_init__(self) -> None:
+        """Check the URL (http(s), or relative) and the alternative text."""
+        object.__setattr__(self, "url", _checked(_media_url, self.url, "image"))
+        if self.alt is not None and not isinstance(self.alt, str):
+            raise ConfigError(f"image.alt must be text, got {self.alt!r}")
+
+
+def _media_url(url: object, key: str) -> str:
+    try:
+        return check_media_url(url)
+    except ValueError as error:
+        raise ValueError(f"{key}.url: {error}") from None
+
 
 @dataclass(frozen=True)
 class Enclosure:
@@ -63,6 +128,38 @@ class Enclosure:
     url: str
     length: int
     type: str
+
+    def __post_init__(self) -> None:
+        """Check the URL, the size (a whole number of bytes, 0 or more) and the MIME type."""
+        object.__setattr__(self, "url", _checked(_media_url, self.url, "enclosure"))
+        length = self.length
+        if isinstance(length, bool) or not isinstance(length, int) or length < 0:
+            raise ConfigError(
+                f"enclosure.length must be the file's size in bytes (0 or more), got {length!r}"
+            )
+        try:
+            object.__setattr__(self, "type", check_mime_type(self.type))
+        except ValueError as error:
+            raise ConfigError(f"enclosure.type {error}") from None
+
+
+#: The configuration key each :class:`Site` field is set by, for messages that speak its language.
+SITE_KEYS = {
+    "url": "site.url",
+    "title": "site.title",
+    "description": "site.description",
+    "authors": "site.author",
+    "language": "site.language",
+    "timezone": "site.timezone",
+    "permalink": "build.permalink",
+    "summary_length": "build.summary_length",
+    "markdown_extensions": "build.markdown_extensions",
+    "renderer": "build.renderer",
+    "hub": "site.hub",
+    "content": "build.content",
+    "sanitize": "build.sanitize",
+    "url_parameters": "build.url_parameters",
+}
 
 
 @dataclass(frozen=True)
@@ -77,6 +174,17 @@ class Site:
     ``hub`` is a WebSub hub every feed names. ``content`` is ``"full"`` (each
     entry carries its HTML) or ``"summary"`` (only its summary); ``sanitize``
     cleans post HTML of scripts and event handlers, for untrusted authors.
+    ``url_parameters`` are query parameters added to each entry's link
+    (``(("utm_source", "feed"),)``, or a mapping), never to its id.
+
+    Every value is checked when the site is made, and a
+    :class:`~feedlib.errors.ConfigError` says what is wrong in the words of
+    the configuration file (``site.url must be an absolute http(s) URL``).
+    Plain forms are converted: ``authors`` as a name, a mapping or a list of
+    them; ``markdown_extensions`` as a list; ``url_parameters`` as a mapping.
+    Whether ``markdown_extensions`` load, and whether cmarkgfm is installed
+    for ``renderer="commonmark"``, is known only when a post is rendered
+    (a :class:`~feedlib.errors.ConfigError` then).
     """
 
     url: str
@@ -92,11 +200,49 @@ class Site:
     hub: str | None = None
     content: str = "full"
     sanitize: bool = False
+    url_parameters: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        """Check every field, converting plain forms (see the class)."""
+        _checked(_check_site, self)
 
     @property
     def base_url(self) -> str:
         """The site URL with exactly one trailing slash."""
         return self.url.rstrip("/") + "/"
+
+
+def _check_site(site: Site) -> None:
+    """Check (and convert) the fields of ``site``; :class:`ValueError` with the configuration file's words."""
+    if not (isinstance(site.authors, tuple) and all(isinstance(a, Author) for a in site.authors)):
+        try:
+            object.__setattr__(site, "authors", parse_authors(site.authors))
+        except ConfigError as error:
+            raise ValueError(f"site.author: {error}") from None
+        except ValueError as error:
+            raise ValueError(f"site.author: {error}") from None
+    object.__setattr__(site, "url_parameters", check_url_parameters(site.url_parameters))
+    check_fields(site, "site", SITE_KEYS)
+    if not site.url:
+        raise ValueError('site.url is required, e.g. url = "https://example.com/blog/"')
+    check_site_url(site.url)
+    if not site.title.strip():
+        raise ValueError("site.title is required")
+    if site.hub is not None:
+        check_site_url(site.hub, "site.hub")
+    if site.language is not None:
+        check_language(site.language)
+    check_timezone(site.timezone)
+    if not site.permalink.strip():
+        raise ValueError("build.permalink must not be empty (leave it out for the default)")
+    if site.summary_length < 2:
+        raise ValueError(
+            f"build.summary_length must be a whole number of at least 2, got {site.summary_length}"
+        )
+    if site.renderer not in RENDERERS:
+        raise ValueError(f"build.renderer must be one of {', '.join(RENDERERS)}, got {site.renderer!r}")
+    if site.content not in CONTENT_MODES:
+        raise ValueError(f'build.content must be "full" or "summary", got {site.content!r}')
 
 
 def _frozen_mapping(data: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
@@ -109,6 +255,7 @@ class Post:
 
     ``date`` and ``updated`` are timezone-aware. ``body`` is the raw Markdown.
     ``liquid`` is false when the post opts out of Liquid (``render_with_liquid: false``).
+    ``lang`` is its language tag (``None``: the site's language).
     ``front_matter`` keeps every key of the file, for callers that need more
     than feedlib reads. ``body_line`` is the line of the file the body starts on.
     Which front-matter keys give which field is :data:`feedlib.posts.FRONT_MATTER`.
@@ -131,7 +278,9 @@ class Post:
     enclosure: Enclosure | None = None
     excerpt_only: bool = False
     liquid: bool = True
-    front_matter: Mapping[str, Any] = field(default_factory=_frozen_mapping, compare=False)
+    lang: str | None = None
+    # Keys as YAML gives them: most are text, but "1:" or "2025-01-01:" are not.
+    front_matter: Mapping[Any, Any] = field(default_factory=_frozen_mapping, compare=False)
     body_line: int = field(default=1, compare=False)
 
 
@@ -199,7 +348,8 @@ class PostRecord(NamedTuple):
     ``digest`` is the hash of the bytes the post was read from; ``url`` and
     ``id`` are its absolute URL and entry id; ``when`` is its date as
     microseconds since 1970 UTC (an exact order of instants);
-    ``categories`` and ``tags`` are its own. ``post`` is the whole post when
+    ``categories``, ``tags``, ``authors`` (their names) and ``language``
+    are its own (not the site's). ``post`` is the whole post when
     this process parsed it; otherwise the file is read again (and must hash
     to ``digest``) if a feed shows it.
     """
@@ -212,6 +362,8 @@ class PostRecord(NamedTuple):
     draft: bool
     categories: tuple[str, ...]
     tags: tuple[str, ...]
+    authors: tuple[str, ...] = ()
+    language: str | None = None
     post: Post | None = None
 
     @property

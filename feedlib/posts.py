@@ -21,9 +21,9 @@ from .dates import date_from_filename, parse_date, zone
 from .discover import discover_posts
 from .errors import PostError, raise_or_report
 from .frontmatter import SCALARS, FrontMatter, split_front_matter
-from .model import Enclosure, Image, Post, PostFile, Site
+from .model import Enclosure, Image, Post, PostFile, Site, parse_authors
 from .text import collapse_whitespace, scalar_text, strip_xml_illegal, utf8_is_xml_legal
-from .values import ABSOLUTE_HTTP, kind_of, parse_authors
+from .values import ABSOLUTE_HTTP, check_language, check_media_url, check_mime_type, kind_of
 
 __all__ = [
     "FRONT_MATTER",
@@ -42,8 +42,6 @@ _TAG_URI = re.compile(r"^tag:[a-z0-9.-]+(@[a-z0-9.-]+)?,\d{4}(-\d{2}(-\d{2})?)?:
 _UUID_URN = re.compile(
     r"^urn:uuid:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 )
-# A MIME type as RFC 6838 section 4.2 names them: "audio/mpeg", "application/vnd.api+json".
-_MIME_TYPE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$")
 
 
 def decode_post(path: Path, raw: bytes) -> str:
@@ -176,15 +174,10 @@ def _url_text(fm: FrontMatter, value: object, key: str, field: str | None = None
     def error(message: str) -> PostError:
         return fm.field_error(key, field, message) if field else fm.error(key, message)
 
-    if not isinstance(value, str) or not value.strip():
-        raise error(f"expected a URL (relative to the post, or absolute), got {value!r}")
-    url = value.strip()
-    if any(char.isspace() for char in url):
-        raise error(f"{url!r} is not a URL: percent-encode its spaces (%20)")
-    scheme = urlsplit(url).scheme.lower()
-    if scheme and scheme not in ("http", "https"):
-        raise error(f"{url!r}: only http(s) URLs or paths relative to the post are allowed")
-    return url
+    try:
+        return check_media_url(value)
+    except ValueError as problem:
+        raise error(str(problem)) from None
 
 
 def _image(fm: FrontMatter, file: _File, fields: Mapping[str, Any]) -> Image | None:
@@ -219,9 +212,22 @@ def _enclosure(fm: FrontMatter, file: _File, fields: Mapping[str, Any]) -> Enclo
         raise fm.field_error(
             "enclosure", "length", f"must be the file's size in bytes (0 or more), got {length!r}"
         )
-    if not isinstance(kind, str) or not _MIME_TYPE.match(kind.strip()):
-        raise fm.field_error("enclosure", "type", f"must be a MIME type such as audio/mpeg, got {kind!r}")
-    return Enclosure(_url_text(fm, value.get("url"), "enclosure", "url"), length, kind.strip().lower())
+    try:
+        mime_type = check_mime_type(kind)
+    except ValueError as error:
+        raise fm.field_error("enclosure", "type", str(error)) from None
+    return Enclosure(_url_text(fm, value.get("url"), "enclosure", "url"), length, mime_type)
+
+
+def _language(fm: FrontMatter, file: _File, fields: Mapping[str, Any]) -> str | None:
+    """Front-matter ``lang``: a language tag, ``_`` written as ``-`` (``en_US`` is ``en-US``)."""
+    value = fm.scalar("lang")
+    if value is None or not value.strip():
+        return None
+    try:
+        return check_language(value.strip().replace("_", "-"), "lang")
+    except ValueError as error:
+        raise fm.error("lang", str(error)) from None
 
 
 # -- the table --------------------------------------------------------------------------------
@@ -323,6 +329,7 @@ FRONT_MATTER: tuple[FrontMatterKey, ...] = (
         read=lambda fm, file, fields: fm.data.get("render_with_liquid") is not False,
         meaning="false: the post is not rendered as Liquid",
     ),
+    _key("lang", "lang", read=_language, meaning="the post's language tag, such as ja (default: the site's)"),
 )  # fmt: skip
 
 

@@ -49,7 +49,10 @@ def record_of(post: Post, site: Site, *, file: PostFile | None = None, digest: s
     url, ident = post_identity(post, site)
     when = microseconds(post.date)
     file = file if file is not None else PostFile(str(post.path), str(post.path))
-    return PostRecord(file, digest, url, ident, when, post.draft, post.categories, post.tags, post)
+    authors = tuple(author.name for author in post.authors)
+    return PostRecord(
+        file, digest, url, ident, when, post.draft, post.categories, post.tags, authors, post.lang, post
+    )
 
 
 def _read(site: Site, keep: bool, render: bool, task: tuple[PostFile, str | None]) -> _Found:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from .errors import ConfigError
 from .links import fragment
+from .model import RENDERERS
 from .text import collapse_whitespace, strip_xml_illegal, truncate
 
 # Python-Markdown (with its extensions), lxml.html and nh3 take tens of
@@ -38,9 +39,6 @@ __all__ = [
 
 #: Text before this marker is a post's summary, as in Jekyll and Hugo.
 MORE_SEPARATOR = "<!--more-->"
-#: Markdown renderers: Python-Markdown (the default, with extensions) and cmarkgfm
-#: (GitHub-flavoured CommonMark in C, about 40 times faster; ``pip install feedlib[fast]``).
-RENDERERS = ("markdown", "commonmark")
 
 # Extension sets that Python-Markdown always has.
 _BUILT_IN_EXTENSIONS = frozenset({(), ("extra",)})

@@ -1,4 +1,4 @@
-"""Per-category and per-tag feeds: which terms get a feed, and the file each goes to.
+"""Per-category, per-tag, per-author and per-language feeds: which terms get a feed, and the file of each.
 
 A term is any text a post gives (Japanese, spaces, punctuation): its feed's
 file name is a slug of it that can never leave the output folder (no ``/``,
@@ -8,9 +8,10 @@ matched without regard to case or Unicode normalization ("Python" and
 give "c") get distinct files: each, except one that is its own slug, gets a
 short hash of the term appended. That is deterministic: the same terms always
 give the same file names.
-"""
 
-from __future__ import annotations
+A post's authors are its own, else the site's; its language is its own
+(front-matter ``lang``), else the site's.
+"""
 
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -18,9 +19,12 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Generic, Protocol, TypeVar
 
+from .errors import ConfigError
 from .formats import FORMATS
+from .model import Site
 from .text import hex_digest
 from .urls import slugify
+from .values import check_fields, check_language
 
 __all__ = [
     "DEFAULT_TERM_PATHS",
@@ -36,10 +40,15 @@ __all__ = [
     "term_key",
 ]
 
-#: The kinds of term a post has, as front matter and the ``[feeds]`` table name them.
-TERM_KINDS = ("categories", "tags")
-#: Where the feed of one term goes (its Atom file), jekyll-feed's paths.
-DEFAULT_TERM_PATHS = {"categories": "feed/:term.xml", "tags": "feed/by_tag/:term.xml"}
+#: The kinds of term a post has, as the ``[feeds]`` table names them.
+TERM_KINDS = ("categories", "tags", "authors", "languages")
+#: Where the feed of one term goes (its Atom file): jekyll-feed's paths, and alike for the rest.
+DEFAULT_TERM_PATHS = {
+    "categories": "feed/:term.xml",
+    "tags": "feed/by_tag/:term.xml",
+    "authors": "feed/by_author/:term.xml",
+    "languages": "feed/by_lang/:term.xml",
+}
 #: The placeholder a path pattern must hold, replaced by the term's file name.
 TERM_PLACEHOLDER = ":term"
 
@@ -53,11 +62,15 @@ _MAX_SLUG_BYTES = 120
 
 @dataclass(frozen=True)
 class TermFeedConfig:
-    """Which terms of one kind get a feed, and where (``[feeds] categories`` or ``tags``).
+    """Which terms of one kind get a feed, and where (``[feeds] categories``, ``tags``, ``authors``…).
 
-    ``only`` (when not ``None``) lists the terms that get one, even with no
-    posts yet; otherwise every term does, except those in ``exclude``.
-    ``path`` is the Atom file's path pattern; see :func:`format_path`.
+    ``kind`` is one of :data:`TERM_KINDS`. ``only`` (when not ``None``)
+    lists the terms that get one, even with no posts yet; otherwise every
+    term does, except those in ``exclude``. ``path`` is the Atom file's path
+    pattern, relative, with ``:term`` once and ending in ``.xml``
+    (``feed/by_tag/:term.xml``); the RSS and JSON files sit beside it
+    (see :func:`format_path`). Checked when made
+    (:class:`~feedlib.errors.ConfigError`); lists are taken for tuples.
     """
 
     kind: str
@@ -65,9 +78,27 @@ class TermFeedConfig:
     only: tuple[str, ...] | None = None
     exclude: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        """Check the kind, the path pattern and the lists of terms."""
+        try:
+            if self.kind not in TERM_KINDS:
+                raise ValueError(
+                    f"feeds: unknown kind of term feed {self.kind!r} (known: {', '.join(TERM_KINDS)})"
+                )
+            check_fields(self, f"feeds.{self.kind}")
+            if self.kind == "languages":
+                for term in (*(self.only or ()), *self.exclude):
+                    check_language(term, "feeds.languages: a language")
+            try:
+                check_term_path(self.path)
+            except ValueError as error:
+                raise ValueError(f"feeds.{self.kind}.path {error}") from None
+        except ValueError as error:
+            raise ConfigError(str(error)) from None
+
 
 class Termed(Protocol):
-    """What has categories and tags: a post, or the cache's record of one."""
+    """What has terms: the record of a post (:class:`~feedlib.model.PostRecord`)."""
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -77,6 +108,16 @@ class Termed(Protocol):
     @property
     def tags(self) -> tuple[str, ...]:
         """The tags, as written."""
+        ...
+
+    @property
+    def authors(self) -> tuple[str, ...]:
+        """The names of its own authors (none: the site's)."""
+        ...
+
+    @property
+    def language(self) -> str | None:
+        """Its own language tag (``None``: the site's)."""
         ...
 
 
@@ -159,25 +200,33 @@ def format_path(path: str, format: str) -> str:
     return path[: -len(".xml")] + FORMATS[format].term_suffix
 
 
-def _terms_of(post: Termed, kind: str) -> tuple[str, ...]:
-    return post.categories if kind == "categories" else post.tags
+def _terms_of(post: Termed, kind: str, site: Site | None) -> tuple[str, ...]:
+    if kind == "categories":
+        return post.categories
+    if kind == "tags":
+        return post.tags
+    if kind == "authors":
+        return post.authors or (tuple(author.name for author in site.authors) if site else ())
+    language = post.language or (site.language if site else None)
+    return (language,) if language else ()
 
 
 def term_feeds(
-    posts: Sequence[_P], configs: Iterable[TermFeedConfig], limit: int | None
+    posts: Sequence[_P], configs: Iterable[TermFeedConfig], limit: int | None, site: Site | None = None
 ) -> list[TermFeed[_P]]:
     """The term feeds of ``posts`` (published, newest first) for each configuration.
 
     Each feed holds the newest ``limit`` posts with the term (``None``: all).
     A term is shown as the newest post spelling it writes it (an ``only``
-    term no post has yet: as configured).
+    term no post has yet: as configured). A post without authors of its own
+    is by the ``site``'s authors, and one without a language is in its language.
     """
     feeds: list[TermFeed[_P]] = []
     for config in configs:
         spelled: dict[str, str] = {}
         members: dict[str, list[_P]] = {}
         for post in posts:
-            for term in _terms_of(post, config.kind):
+            for term in _terms_of(post, config.kind, site):
                 key = term_key(term)
                 if not key:
                     continue

@@ -375,15 +375,15 @@ def test_an_unwritable_cache_only_warns(site: SiteFiles, caplog: pytest.LogCaptu
 
 def test_records_sharing_authors_and_terms_are_each_checked(tmp_path: Path) -> None:
     # Decoded authors and term lists are shared between records; a record whose
-    # author is the string "abc" must not pass for one whose author is ["a", "b", "c"].
+    # author is the string "abc" must not pass for one whose author is ["a", "a@b.c", "http://c/"].
     at = ["2025-01-01T00:00:00+00:00"]
     url = "https://example.com/x.html"
-    good = [url, url, "T", at, at, [["a", "b", "c"]], ["x"], "x", "<p>x</p>", None, None]
+    good = [url, url, "T", at, at, [["a", "a@b.c", "http://c/"]], ["x"], "x", "<p>x</p>", None, None]
     bad_author = [*good[:5], ["abc"], *good[6:]]
     bad_terms = [*good[:6], [1], *good[7:]]
     codec = RecordCodec(feedlib.Entry, given=("source",))
     first = codec.decode(good, source=tmp_path / "good.md")
-    assert first.authors == (feedlib.Author("a", "b", "c"),)
+    assert first.authors == (feedlib.Author("a", "a@b.c", "http://c/"),)
     assert first.categories == ("x",)
     for bad in (bad_author, bad_terms):
         with pytest.raises(ValueError, match="expected"):

@@ -14,7 +14,7 @@ import pytest
 from helpers import ATOM_NS, NS, atom_text, check_feed, check_json_feed
 from lxml import etree
 
-from feedlib import FORMATS, Author, Entry, Site, render_feed
+from feedlib import FORMATS, Author, ConfigError, Entry, Site, render_feed
 
 SITE = Site(
     url="https://example.com/blog/",
@@ -64,7 +64,7 @@ def test_formats_registry():
 
 
 def test_unknown_format():
-    with pytest.raises(ValueError):
+    with pytest.raises(ConfigError, match="unknown feed format"):
         render_feed(SITE, ENTRIES, "atom03")
 
 

@@ -11,7 +11,7 @@ import pytest
 from helpers import check_written_feeds
 
 import feedlib.publish
-from feedlib import PublishError, Site, publish_documents, render_documents, render_feed
+from feedlib import ConfigError, PublishError, Site, publish_documents, render_documents, render_feed
 from feedlib.publish import write_atomic, write_documents
 
 SITE = Site(url="https://example.com/blog/", title="T")
@@ -152,7 +152,7 @@ def test_publish_one_format(tmp_path: Path):
 
 
 def test_unknown_format_is_refused_before_anything_is_written(tmp_path: Path):
-    with pytest.raises(ValueError):
+    with pytest.raises(ConfigError, match="unknown feed format"):
         publish_documents(render_documents(SITE, [], ["atom", "nope"]), tmp_path / "out")
     assert not (tmp_path / "out").exists()
 

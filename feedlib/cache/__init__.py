@@ -38,6 +38,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..errors import ConfigError
 from ..model import Entry, PostFile, PostRecord, Site
 from ..publish import write_atomic
 from ..text import hex_digest
@@ -134,6 +135,20 @@ def _file_data(path: Path, fingerprint: str, table: str = "posts") -> tuple[dict
         return None, raw
 
 
+def _check_open(folder: object, site: object, liquid: object) -> None:
+    """The arguments of :meth:`PostCache.open`, checked: a program may pass anything."""
+    from ..config import LiquidSettings  # The configuration comes after the cache in the pipeline.
+
+    if folder is not None and (not isinstance(folder, str | Path) or "\0" in str(folder)):
+        raise ConfigError(f"PostCache.open: folder must be a path or None, got {folder!r}")
+    if not isinstance(site, Site):
+        raise ConfigError(f"PostCache.open: site must be a Site, got a {type(site).__name__}")
+    if liquid is not None and not isinstance(liquid, LiquidSettings):
+        raise ConfigError(
+            f"PostCache.open: liquid must be LiquidSettings or None, got a {type(liquid).__name__}"
+        )
+
+
 def _identity(raw: bytes) -> str:
     """What names one version of the index file: the changes file says which one it changes."""
     return hex_digest(raw, 16)
@@ -164,7 +179,9 @@ class PostCache:
         """The cache in ``folder`` for ``site`` (and its ``liquid`` settings); in memory for ``None``.
 
         An empty cache when there is none or it cannot be used: never raises for what the files hold.
+        Raises :class:`~feedlib.errors.ConfigError` for arguments of the wrong type.
         """
+        _check_open(folder, site, liquid)
         fingerprint = settings_fingerprint(site, liquid)
         if folder is None:
             return cls(fingerprint)

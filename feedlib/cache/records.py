@@ -19,6 +19,8 @@ from datetime import datetime, timezone
 from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 from zoneinfo import ZoneInfo
 
+from ..errors import FeedlibError
+
 __all__ = ["Invalid", "RecordCodec"]
 
 _T = TypeVar("_T")
@@ -236,7 +238,12 @@ class RecordCodec:
     ) -> Callable[..., Any]:
         """A decoder made for this class, as dataclasses make ``__init__``: checks inline, one call."""
         names = [f"v{index}" for index in range(len(stored))]
-        namespace: dict[str, Any] = {"cls": self.cls, "Invalid": Invalid, "_list": _list}
+        namespace: dict[str, Any] = {
+            "cls": self.cls,
+            "Invalid": Invalid,
+            "_list": _list,
+            "FeedlibError": FeedlibError,
+        }
         body = [
             "items = _list(value)",
             f"if len(items) != {len(stored)}:",
@@ -257,7 +264,13 @@ class RecordCodec:
         arguments = [names[self.names.index(name)] if name in self.names else name for name, _ in fields]
         while arguments and arguments[-1] not in names and arguments[-1] not in given:
             arguments.pop()  # Transient fields at the end take their defaults.
-        body.append(f"return cls({', '.join(arguments)})")
+        # A record that checks its fields when made (an Author, an Image) may refuse them.
+        body += [
+            "try:",
+            f"    return cls({', '.join(arguments)})",
+            "except (FeedlibError, ValueError) as error:",
+            f"    raise Invalid('not a {self.cls.__name__}: %s' % error) from None",
+        ]
         parameters = ", ".join(["value", *(f"{name}" for name in given)])
         source = f"def decode({parameters}):\n" + "".join(f"    {line}\n" for line in body)
         exec(source, namespace)  # A decoder generated from the class's own fields.

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import ConfigError
 from ..model import Entry, Site
 
 __all__ = ["FORMATS", "FeedItem", "Format", "format_named"]
@@ -71,8 +72,8 @@ FORMATS: dict[str, Format] = {
 
 
 def format_named(name: str) -> Format:
-    """The format called ``name``; :class:`ValueError` naming the known ones otherwise."""
+    """The format called ``name``; :class:`~feedlib.errors.ConfigError` naming the known ones otherwise."""
     try:
         return FORMATS[name]
-    except KeyError:
-        raise ValueError(f"unknown feed format {name!r} (known: {', '.join(FORMATS)})") from None
+    except (KeyError, TypeError):
+        raise ConfigError(f"unknown feed format {name!r} (known: {', '.join(FORMATS)})") from None
