@@ -290,10 +290,16 @@ def build(
     Holds the output folder's lock throughout (waiting up to ``wait`` seconds
     for another build: :class:`~feedlib.errors.LockTimeout`), removes what a
     killed build left behind, renders every feed in memory, and then writes
-    each file that changed atomically. With invalid posts nothing is written
-    (see :func:`render_site`). The cache (``config.build.cache``; ``None``:
-    no cache) is saved even when posts are invalid; when the feeds would come
-    out as they were last published, nothing is rendered.
+    each file that changed atomically; returns what it published.
+    Every invalid post is found before anything is rendered, and they are
+    raised together as :class:`~feedlib.errors.PostErrors`, with nothing
+    written; with ``skip_invalid``, each is passed to ``on_skip`` (if given)
+    and left out instead (as is a post whose Liquid fails when rendered).
+    ``now`` (default: the current time; timezone-aware) leaves out posts
+    dated after it. ``progress`` wraps the posts being rendered, to show how
+    far it got (a progress bar). The cache (``config.build.cache``;
+    ``None``: no cache) is saved even when posts are invalid; when the feeds
+    would come out as they were last published, nothing is rendered.
     """
     out = Path(config.build.out)
     with output_lock(out, wait):
@@ -349,7 +355,16 @@ def dry_run(
     on_skip: Callable[[PostError], None] | None = None,
     progress: Progress | None = None,
 ) -> list[FeedPreview]:
-    """What :func:`build` would change in each feed, without writing anything (not even the cache)."""
+    """What a build would change in each feed, without writing anything (not even the cache).
+
+    Reads every post and renders every configured feed in memory, then
+    compares each with the file published under ``config.build.out``: the
+    entries it would add, update and remove. Invalid posts raise
+    :class:`~feedlib.errors.PostErrors` together; with ``skip_invalid``, each
+    is passed to ``on_skip`` (if given) and left out. ``now`` (default: the
+    current time; timezone-aware) leaves out posts dated after it;
+    ``progress`` wraps the posts being rendered, to show how far it got.
+    """
     documents = render_site(
         config, open_cache(config), now=now, skip_invalid=skip_invalid, on_skip=on_skip, progress=progress
     )
@@ -363,7 +378,8 @@ def check(config: Config, *, now: datetime | None = None) -> CheckReport:
 
     Problems are invalid posts, posts whose URL or id another post has, and
     (when Liquid is on) published posts whose Liquid cannot be rendered.
-    ``now`` is as for :func:`render_site`.
+    ``now`` (default: the current time; timezone-aware) is the cut-off for
+    future-dated posts, which are not published and so not checked for clashes.
     """
     invalid: list[PostError] = []
     files = post_files(config)

@@ -309,7 +309,12 @@ def _term_feeds(feeds: _Table) -> tuple[TermFeedConfig, ...]:
 
 
 def config_from_mapping(data: Mapping[str, Any], source: Path | None = None) -> Config:
-    """A :class:`Config` from parsed TOML (the ``[site]``, ``[build]`` and ``[feeds]`` tables)."""
+    """A :class:`Config` from parsed TOML: a mapping of the ``[site]``, ``[build]`` and ``[feeds]`` tables.
+
+    ``source`` is the file it was read from: relative paths are relative to
+    its folder (to the current folder without one), and errors name it.
+    Every key and value is checked (:class:`~feedlib.errors.ConfigError`).
+    """
     top = _Table(data, "feedlib", {"site", "build", "feeds"}, source)
     build = _Table(top.data.get("build", {}), "build", set(BUILD_KEYS), source)
     feeds = _Table(top.data.get("feeds", {}), "feeds", set(TERM_KINDS), source)
@@ -362,7 +367,13 @@ def find_config(folder: Path | str = ".") -> Path:
 
 
 def load_config(path: Path | str | None = None) -> Config:
-    """Read a configuration file; without ``path``, the one :func:`find_config` finds."""
+    """Read a configuration file: ``feedlib.toml``, or ``pyproject.toml`` with a ``[tool.feedlib]`` table.
+
+    Without ``path``: ``feedlib.toml`` in the current folder, else its
+    ``pyproject.toml`` if that has ``[tool.feedlib]``. Raises
+    :class:`~feedlib.errors.ConfigError` naming the file (and line) for
+    anything it cannot read or use.
+    """
     path = Path(path) if path is not None else find_config()
     data = _read_toml(path)
     if path.name == "pyproject.toml":

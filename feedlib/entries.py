@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 from .cache import PostCache
 from .cache.stamps import content_digest
 from .dates import microseconds
-from .errors import PostChanged, PostError, raise_or_report
+from .errors import ConfigError, PostChanged, PostError, raise_or_report
 from .links import absolute_links
 from .model import Author, Enclosure, Entry, Image, Post, PostRecord, Rendered, Site
 from .parallel import map_ordered
@@ -278,6 +278,14 @@ def _no_progress(items: Sequence[_T], label: str) -> Iterable[_T]:
     return items
 
 
+def _ticks(progress: Progress | None, items: Sequence[_T], label: str) -> Iterator[object]:
+    """What ``progress`` shows of ``items``, one step per item; only for the display, not for the items."""
+    shown = (progress or _no_progress)(items, label)
+    if not isinstance(shown, Iterable):
+        raise ConfigError(f"progress must give back the items it is given, got {shown!r}")
+    return iter(shown)
+
+
 def render_entries(
     records: Sequence[PostRecord],
     site: Site,
@@ -304,8 +312,9 @@ def render_entries(
     errors: list[PostError] = []
     # A pool starts (forks) before a progress bar starts its thread.
     outcomes = _entries(missing, site, liquid)
-    for record in (progress or _no_progress)(missing, "rendering"):
-        outcome = next(outcomes)
+    ticks = _ticks(progress, missing, "rendering")
+    for record, outcome in zip(missing, outcomes, strict=True):
+        next(ticks, None)
         if isinstance(outcome, PostError):
             errors.append(outcome)
             continue
@@ -314,6 +323,8 @@ def render_entries(
         if cacheable:
             cache.remember_entry(record, entry)
         _log.debug("rendered: %s", record.location)
+    for _ in ticks:  # A progress bar closes when it has shown its last item.
+        pass
     raise_or_report(errors, on_error)
     cache.keep_entries(key for key, entry in known.items() if entry is not None)
     return [entry for entry in (known[record.key] for record in records) if entry is not None]

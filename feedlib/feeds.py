@@ -137,7 +137,11 @@ def render_documents(
 
 
 def render_feed(site: Site, entries: Sequence[Entry], format: str = "atom") -> bytes:
-    """One feed document as bytes, served at the format's default file name."""
+    """One feed document of ``entries`` (in that order) as bytes, served at the format's default file name.
+
+    ``format`` is ``"atom"`` (``feed.xml``), ``"rss"`` (``rss.xml``) or
+    ``"json"`` (``feed.json``); any other is a :class:`~feedlib.errors.ConfigError`.
+    """
     return render_documents(site, entries, [format])[0].content
 
 
@@ -149,7 +153,11 @@ def _render_job(shared: tuple[Sequence[Feed[Entry]], bool], job: tuple[int, str]
 
 
 def render_feeds(feeds: Sequence[Feed[Entry]], *, stylesheet: bool = False) -> Iterator[Document]:
-    """Every format of every feed, in order, as :func:`render_documents` renders them.
+    """Every format of every feed, in order, as documents: a feed's items in each format of its ``paths``.
+
+    Each document goes to the path ``feed.paths`` gives its format and is
+    served there under the site URL; with ``stylesheet``, the Atom and RSS
+    documents point browsers at ``feed.xsl``, at the top of the output folder.
 
     When the feeds are large (a feed of a whole archive), the documents are
     rendered side by side in a process pool, started before this returns:

@@ -224,10 +224,11 @@ def _language(fm: FrontMatter, file: _File, fields: Mapping[str, Any]) -> str | 
     value = fm.scalar("lang")
     if value is None or not value.strip():
         return None
+    tag = value.strip().replace("_", "-")
     try:
-        return check_language(value.strip().replace("_", "-"), "lang")
-    except ValueError as error:
-        raise fm.error("lang", str(error)) from None
+        return check_language(tag, "lang")
+    except ValueError:
+        raise fm.error("lang", f"must be a language tag such as ja or en-US, got {value!r}") from None
 
 
 # -- the table --------------------------------------------------------------------------------

@@ -154,11 +154,17 @@ def remove_stale_temporaries(folder: Path | str, names: Iterable[str]) -> list[P
 def publish_documents(
     documents: Iterable[Document], out: Path | str, *, wait: float = DEFAULT_WAIT
 ) -> list[Published]:
-    """Write ``documents`` under ``out`` as :func:`write_documents` does, holding the folder's lock.
+    """Write ``documents`` under the folder ``out`` (created if needed), holding its lock; only what changed.
 
-    What was left behind by a build killed while writing these files is
-    removed first. Waits up to ``wait`` seconds for another build
-    (:class:`~feedlib.errors.LockTimeout`).
+    Each document goes to its ``relative_path`` under ``out``, atomically (a
+    temporary file in the same folder, flushed, then renamed over the old
+    one), and only when the file does not already hold its bytes; each
+    :class:`~feedlib.publish.Published` says whether it was written. What a
+    build killed while writing these files left behind is removed first.
+    Waits up to ``wait`` seconds for another build of ``out``
+    (:class:`~feedlib.errors.LockTimeout`); raises
+    :class:`~feedlib.errors.PublishError` naming a file that could not be
+    written (those written before it are complete, the rest untouched).
     """
     documents = list(documents)
     with output_lock(out, wait):

@@ -259,8 +259,9 @@ def _fits(value: object, kind: Any) -> bool:
         fits = isinstance(value, datetime) and value.utcoffset() is not None
     elif origin in _CONTAINERS or kind in _CONTAINERS:
         fits = _fits_items(value, kind, origin, args)
-    elif Callable in (origin, kind):
-        fits = callable(value)
+    elif Callable in (origin, kind) or getattr(kind, "_is_protocol", False):
+        # A protocol feedlib takes is something to call (a progress display).
+        fits = callable(value) or "__call__" not in vars(kind)
     elif isinstance(origin or kind, type):
         fits = isinstance(value, origin or kind)
     else:

@@ -50,6 +50,7 @@ POSTS_BY_FIELD: dict[str, tuple[str, str]] = {
         "2025-01-18-front-matter.md",
         "---\nmood: cheerful\n---\nThe mood is {{ page.mood }}.\n",
     ),
+    "lang": ("2025-01-20-lang.md", "---\nlang: ja_JP\n---\n日本語の本文。\n"),
     "body_line": ("2025-01-19-body-line.md", "---\ntitle: Lines\n\n\n\n---\nThe body starts further down.\n"),
 }
 
@@ -70,6 +71,8 @@ liquid = true
 [feeds]
 categories = true
 tags = true
+authors = true
+languages = true
 """
 
 

@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
+import feedlib
 from feedlib import ConfigError, TermFeedConfig, build, dry_run, load_config
 from feedlib.terms import format_path, term_file_names, term_key
 
@@ -239,3 +240,82 @@ def test_stale_temporaries_in_term_folders_are_removed(tmp_path: Path):
     stale.write_bytes(b"half")
     build_site(root)
     assert not stale.exists()
+
+
+# -- per-author and per-language feeds -----------------------------------------------------------
+
+PEOPLE_POSTS = {
+    "2025-02-01-ann.md": "---\ntitle: Ann's\nauthor: Ann Lee\nlang: en\n---\nIn English.\n",
+    "2025-02-02-bob.md": (
+        "---\ntitle: ボブ\nauthor: [Bob, {name: Ann Lee, email: ann@example.com}]\nlang: ja\n---\n日本語。\n"
+    ),
+    "2025-02-03-site.md": "---\ntitle: No author, no lang\n---\nThe site's.\n",
+    "2025-02-04-pt.md": "---\ntitle: Olá\nauthor: Bob\nlang: pt_BR\n---\nPortuguês.\n",
+}
+
+
+def people_project(tmp_path: Path, feeds: str) -> Path:
+    config = DEFAULT_CONFIG.replace('formats = ["atom", "rss"]', 'formats = ["atom", "rss", "json"]')
+    config = config.replace('language = "en"', 'language = "en"\nauthor = "Site Owner"')
+    return make_project(tmp_path / "site", PEOPLE_POSTS, config + "\n" + feeds)
+
+
+def test_a_feed_per_author_and_per_language_in_every_format(tmp_path: Path):
+    root = people_project(tmp_path, "[feeds]\nauthors = true\nlanguages = true")
+    build_site(root)
+    out = root / "public"
+    files = feeds_in(out)
+    for stem in ("by_author/ann-lee", "by_author/bob", "by_author/site-owner", "by_lang/en", "by_lang/ja"):
+        assert {f"feed/{stem}.xml", f"feed/{stem}.rss.xml", f"feed/{stem}.json"} <= files
+    assert {"feed/by_lang/pt-br.xml"} <= files
+    check_output_tree(out)
+
+    def titles(path: str) -> list[str]:
+        return [item.findtext("title") for item in etree.fromstring((out / path).read_bytes()).iter("item")]
+
+    assert titles("feed/by_author/ann-lee.rss.xml") == ["ボブ", "Ann's"]
+    assert titles("feed/by_author/bob.rss.xml") == ["Olá", "ボブ"]
+    # A post without authors of its own is by the site's; without lang, in the site's language.
+    assert titles("feed/by_author/site-owner.rss.xml") == ["No author, no lang"]
+    assert titles("feed/by_lang/en.rss.xml") == ["No author, no lang", "Ann's"]
+    ja = etree.fromstring((out / "feed/by_lang/ja.xml").read_bytes())
+    assert ja.get("{http://www.w3.org/XML/1998/namespace}lang") == "ja"
+    assert ja.findtext("a:title", namespaces=NS) == "Example Blog \u2014 ja"
+    assert json.loads((out / "feed/by_lang/pt-br.json").read_bytes())["language"] == "pt-BR"
+    assert (
+        etree.fromstring((out / "feed/by_lang/ja.rss.xml").read_bytes()).findtext("channel/language") == "ja"
+    )
+
+
+def test_author_and_language_feeds_take_only_except_and_path(tmp_path: Path):
+    feeds = (
+        '[feeds.authors]\nonly = ["Bob"]\npath = "people/:term/feed.xml"\n'
+        '[feeds.languages]\nexcept = ["en"]\n'
+    )
+    root = people_project(tmp_path, feeds)
+    build_site(root)
+    files = feeds_in(root / "public")
+    assert {"people/bob/feed.xml", "feed/by_lang/ja.xml", "feed/by_lang/pt-br.xml"} <= files
+    assert not [path for path in files if "ann" in path or "by_lang/en" in path]
+
+
+@pytest.mark.parametrize(
+    ("feeds", "message"),
+    [
+        ('[feeds]\nlanguages = ["english"]', "feeds.languages: a language must be a language tag"),
+        ('[feeds.authors]\npath = "../:term.xml"', "feeds.authors.path must not hold"),
+        ("[feeds]\nauthors = 3", "[feeds.authors] must be a table"),
+    ],
+)
+def test_bad_author_and_language_feeds(tmp_path: Path, feeds: str, message: str):
+    with pytest.raises(ConfigError) as caught:
+        load_config(people_project(tmp_path, feeds) / "feedlib.toml")
+    assert message in str(caught.value) and "feedlib.toml" in str(caught.value)
+
+
+def test_a_bad_lang_names_the_file_and_line(tmp_path: Path):
+    root = people_project(tmp_path, "")
+    (root / "posts" / "2025-03-01-bad.md").write_text("---\ntitle: x\nlang: not a tag\n---\nx\n", "utf-8")
+    with pytest.raises(feedlib.PostErrors) as caught:
+        build_site(root)
+    assert "2025-03-01-bad.md:3: lang: must be a language tag" in str(caught.value)
