@@ -26,7 +26,7 @@ from .model import Author, Enclosure, Entry, Image, Post, PostRecord, Rendered, 
 from .parallel import map_ordered
 from .render import render_markdown, sanitize_html, summarize
 from .text import strip_xml_illegal, xml_safe_author
-from .urls import absolute_url, post_url
+from .urls import absolute_url, post_url, with_parameters
 
 if TYPE_CHECKING:
     from .jekyll.liquid import PostRenderer
@@ -188,7 +188,8 @@ def to_entry(post: Post, site: Site, rendered: Rendered | None = None) -> Entry:
     """The feed entry for ``post``: renders its Markdown, makes links absolute.
 
     ``rendered`` is the result of :func:`render_post` when it is already known.
-    Pure: reads neither the disk nor the clock. The content is left out
+    The entry's link is the post's URL with the site's ``url_parameters``
+    added; its id never has them. Pure: reads neither the disk nor the clock. The content is left out
     (only the summary shown) when the site's ``content`` is ``"summary"`` or
     the post says ``excerpt_only: true``. Every text is XML-safe: YAML
     escapes in double-quoted strings can put characters XML forbids into front matter.
@@ -198,13 +199,14 @@ def to_entry(post: Post, site: Site, rendered: Rendered | None = None) -> Entry:
     url, ident = post_identity(post, site)
     if rendered is None:
         rendered = render_post(post, site)
+    link = with_parameters(url, site.url_parameters)
     title = strip_xml_illegal(post.title).strip() or strip_xml_illegal(post.slug).strip() or "Untitled"
     authors = post.authors or site.authors or (Author(site.title),)
     terms = (strip_xml_illegal(term) for term in post.categories + post.tags)
     image, enclosure = _media(post, site, url)
     return Entry(
         id=ident,
-        url=url,
+        url=link,
         title=title,
         published=post.date,
         updated=post.updated,

@@ -296,8 +296,9 @@ class Rendered:
 class Entry:
     """What a feed shows for one post: absolute URL and id, HTML and a summary.
 
-    ``content_html`` is empty when the feed shows only the summary. The URLs
-    of ``image`` and ``enclosure`` are absolute.
+    ``url`` is the link a reader follows (the post's URL, with the site's
+    ``url_parameters``). ``content_html`` is empty when the feed shows only
+    the summary. The URLs of ``image`` and ``enclosure`` are absolute.
     """
 
     id: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from urllib.parse import quote, unquote, urlsplit
 
@@ -208,3 +208,20 @@ def _canonical(url: str) -> str:
 def post_url(post: Post, site: Site) -> str:
     """The absolute URL of ``post``: its ``permalink``, else the site's pattern."""
     return absolute_url(expand_permalink(post.permalink or site.permalink, post, site), site)
+
+
+def with_parameters(url: str, parameters: Sequence[tuple[str, str]]) -> str:
+    """``url`` with the query ``parameters`` added, each name and value percent-encoded (UTF-8).
+
+    Added after any query the URL has, before its fragment; none given: ``url`` itself.
+
+    >>> with_parameters("https://example.com/a.html#top", [("utm_source", "feed"), ("q", "a b&c")])
+    'https://example.com/a.html?utm_source=feed&q=a%20b%26c#top'
+    """
+    if not parameters:
+        return url
+    base, hash_mark, fragment = url.partition("#")
+    added = "&".join(f"{quote(name, safe='')}={quote(value, safe='')}" for name, value in parameters)
+    ends_query = base.endswith(("?", "&"))
+    joiner = "" if ends_query else "&" if "?" in base else "?"
+    return f"{base}{joiner}{added}{hash_mark}{fragment}"

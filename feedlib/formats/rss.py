@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from lxml import etree
 
 from ..model import Entry, Site
+from ..urls import with_parameters
 from . import FORMATS, FeedItem
 from ._common import feed_time, xml_safe_site
 from ._feedgen import (
@@ -49,7 +50,9 @@ def render(site: Site, entries: Sequence[Entry], self_url: str) -> bytes:
         item = generator.add_entry(order="append")
         item.title(entry.title)
         item.link(href=entry.url)
-        item.guid(entry.id, permalink=entry.id == entry.url)
+        # The id is the post's address when the link is it, or it with the site's url_parameters.
+        permalink = entry.url in (entry.id, with_parameters(entry.id, site.url_parameters))
+        item.guid(entry.id, permalink=permalink)
         item.pubDate(feed_time(entry.published))
         # RSS readers (and validators) read <description> as HTML; feedgen
         # writes content:encoded only beside a description.
