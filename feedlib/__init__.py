@@ -28,6 +28,7 @@ from . import config as _config
 from . import discover as _discover
 from . import entries as _entries
 from . import feeds as _feeds
+from . import history as _history
 from . import posts as _posts
 from . import publish as _publish
 from . import read as _read
@@ -78,6 +79,7 @@ __all__ = [
     "Site",
     "TermFeedConfig",
     "__version__",
+    "add_commit_dates",
     "build",
     "check",
     "config_from_mapping",
@@ -119,6 +121,7 @@ render_site = checked(_build.render_site)
 load_config = checked(_config.load_config)
 config_from_mapping = checked(_config.config_from_mapping)
 discover_posts = checked(_discover.discover_posts)
+add_commit_dates = checked(_history.add_commit_dates)
 render_entries = checked(_entries.render_entries)
 render_post = checked(_entries.render_post)
 select_posts = checked(_entries.select_posts)

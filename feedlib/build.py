@@ -28,6 +28,7 @@ from .errors import PostChanged, PostError, PostErrors, PublishError
 from .feeds import Document, Feed, plan_feeds, render_feeds
 from .formats import FORMATS
 from .formats.stylesheet import STYLESHEET_NAME, stylesheet_bytes
+from .history import add_commit_dates
 from .lock import DEFAULT_WAIT, output_lock
 from .model import Entry, PostFile, PostRecord
 from .publish import Published, remove_stale_temporaries, remove_stale_temporaries_of, write_documents
@@ -61,8 +62,18 @@ class CheckReport:
 
 
 def post_files(config: Config) -> list[PostFile]:
-    """The post files of ``config``: as Jekyll finds them (a Jekyll site), else all under ``build.posts``."""
-    return config.jekyll.post_files() if config.jekyll is not None else discover_posts(config.build.posts)
+    """The post files of ``config``: as Jekyll finds them (a Jekyll site), else all under ``build.posts``.
+
+    With ``build.dates = "git"``, each carries the times of its first and
+    last commits (:func:`~feedlib.history.add_commit_dates`); a
+    :class:`~feedlib.errors.ConfigError` names the folder when it is not in
+    a git repository.
+    """
+    if config.jekyll is not None:
+        files, folder = config.jekyll.post_files(), config.jekyll.root
+    else:
+        files, folder = discover_posts(config.build.posts), config.build.posts
+    return add_commit_dates(files, folder) if config.build.dates == "git" else files
 
 
 def open_cache(config: Config) -> PostCache:

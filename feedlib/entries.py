@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 from .cache import PostCache
-from .cache.stamps import content_digest
+from .cache.stamps import post_digest
 from .dates import microseconds
 from .errors import ConfigError, PostChanged, PostError, raise_or_report
 from .links import absolute_links
@@ -232,7 +232,7 @@ def _whole_post(record: PostRecord, site: Site) -> Post:
     from .posts import read_post  # python-frontmatter and PyYAML: only when a post is parsed.
 
     post, raw = read_post(record.file, site)
-    if content_digest(raw) != record.digest:
+    if post_digest(record.file, raw) != record.digest:
         raise PostChanged(record.location)
     return post
 

@@ -329,13 +329,17 @@ class PostFile(NamedTuple):
     than looking at the file, and a build of a large archive looks at every
     one). ``categories`` come before the front matter's (Jekyll's folders
     above ``_posts``). A ``dateless`` file (a Jekyll draft) takes no date
-    from its name.
+    from its name. ``first_commit`` and ``last_commit`` are the author
+    dates of the first and last commits that changed it, when its dates come
+    from git (:func:`feedlib.history.add_commit_dates`).
     """
 
     key: str
     location: str
     categories: tuple[str, ...] = ()
     dateless: bool = False
+    first_commit: datetime | None = None
+    last_commit: datetime | None = None
 
     @property
     def path(self) -> Path:

@@ -76,6 +76,8 @@ class _File:
     date: datetime | None
     categories: tuple[str, ...]
     dateless: bool
+    # The author dates of its first and last commits, when dates come from git.
+    commits: tuple[datetime, datetime] | None = None
 
 
 # -- reading each key ---------------------------------------------------------------------------
@@ -121,7 +123,7 @@ def _date(fm: FrontMatter, tz: tzinfo, *keys: str) -> datetime | None:
 
 
 def _published(fm: FrontMatter, file: _File, fields: Mapping[str, Any]) -> datetime:
-    published = _date(fm, file.zone, "date") or file.date
+    published = _date(fm, file.zone, "date") or file.date or (file.commits[0] if file.commits else None)
     if published is None:
         hint = (
             "a draft needs 'date: 2025-10-08 08:40:48 +0000' in its front matter "
@@ -132,6 +134,14 @@ def _published(fm: FrontMatter, file: _File, fields: Mapping[str, Any]) -> datet
         )
         raise PostError(file.path, f"no date: {hint}", fm.line_of("date"))
     return published
+
+
+def _updated(fm: FrontMatter, file: _File, fields: Mapping[str, Any]) -> datetime:
+    """The last commit's time when dates come from git (never before published), else the front matter's."""
+    published: datetime = fields["date"]
+    if file.commits is not None:
+        return max(file.commits[1], published)
+    return _date(fm, file.zone, "last_modified_at", "updated", "lastmod") or published
 
 
 def _authors(fm: FrontMatter, file: _File, fields: Mapping[str, Any]) -> Any:
@@ -283,10 +293,8 @@ FRONT_MATTER: tuple[FrontMatterKey, ...] = (
     ),
     _key(
         "updated", "last_modified_at", "updated", "lastmod",
-        read=lambda fm, file, fields: (
-            _date(fm, file.zone, "last_modified_at", "updated", "lastmod") or fields["date"]
-        ),
-        meaning="the entry's updated time (default: date)",
+        read=_updated,
+        meaning="the entry's updated time (default: date; with dates from git, the last commit's)",
     ),
     _key(
         "categories", "category", "categories",
@@ -341,18 +349,22 @@ def parse_post(
     *,
     categories: tuple[str, ...] = (),
     dateless: bool = False,
+    commits: tuple[datetime, datetime] | None = None,
 ) -> Post:
     """The post that ``text`` (from :func:`decode_post`) says; ``path`` is where it came from.
 
     ``categories`` come before the front matter's (Jekyll's folders above
     ``_posts``). A ``dateless`` file (a Jekyll draft) takes no date from its
-    name, and needs one in its front matter. Raises :class:`PostError`
-    naming the file (and line).
+    name, and needs one in its front matter. ``commits`` are the author
+    dates of its first and last commits, when dates come from git: the
+    last is its updated time, the first its published time if neither its
+    front matter nor its name gives one. Raises :class:`PostError` naming
+    the file (and line).
     """
     fm = split_front_matter(path, text)
     tz = zone(site.timezone)
     file_date, file_slug = (None, path.stem) if dateless else date_from_filename(path.stem, tz)
-    file = _File(path, tz, file_slug, file_date, categories, dateless)
+    file = _File(path, tz, file_slug, file_date, categories, dateless, commits)
     fields: dict[str, Any] = {}
     for key in FRONT_MATTER:
         fields[key.field] = key.read(fm, file, fields)
@@ -377,7 +389,10 @@ def read_bytes(file: PostFile) -> bytes:
 def parse_post_file(file: PostFile, raw: bytes, site: Site) -> Post:
     """The post ``raw`` (the bytes of ``file``) says; :class:`PostError` naming the file (and line)."""
     path = file.path
-    return parse_post(path, decode_post(path, raw), site, categories=file.categories, dateless=file.dateless)
+    first, last = file.first_commit, file.last_commit
+    commits = (first, last) if first is not None and last is not None else None
+    text = decode_post(path, raw)
+    return parse_post(path, text, site, categories=file.categories, dateless=file.dateless, commits=commits)
 
 
 def read_post(file: PostFile, site: Site) -> tuple[Post, bytes]:

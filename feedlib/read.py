@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 
 from .cache import PostCache
-from .cache.stamps import content_digest, file_signature, trusted_before
+from .cache.stamps import post_digest, post_signature, trusted_before
 from .dates import microseconds
 from .entries import post_identity, render_post, to_entry
 from .errors import PostError, raise_or_report
@@ -68,7 +68,7 @@ def _read(site: Site, keep: bool, render: bool, task: tuple[PostFile, str | None
     file, expected = task
     try:
         raw = read_bytes(file)
-        digest = content_digest(raw)
+        digest = post_digest(file, raw)
         if digest == expected:
             return None, None
         _log.debug("cache miss: %s", file.location)
@@ -159,7 +159,7 @@ def _looked_up(
     pending: list[tuple[int, PostFile, str | None]] = []
     for file in files:
         try:
-            signature = file_signature(file.location, before)
+            signature = post_signature(file, before)
         except OSError as error:
             results.append(PostError(file.location, f"cannot read: {error.strerror or error}"))
             continue

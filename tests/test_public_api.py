@@ -12,6 +12,7 @@ import contextlib
 import inspect
 import os
 import pydoc
+import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -103,6 +104,7 @@ CASES: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
     "load_config": (feedlib.load_config, {"path": "feedlib.toml"}),
     "config_from_mapping": (feedlib.config_from_mapping, {"data": MAPPING, "source": None}),
     "discover_posts": (feedlib.discover_posts, {"folder": "posts"}),
+    "add_commit_dates": (feedlib.add_commit_dates, {"files": [FILE], "folder": "posts"}),
     "load_post": (feedlib.load_post, {"path": "posts/2025-01-01-a.md", "site": SITE}),
     "load_posts": (feedlib.load_posts, {"folder": "posts", "site": SITE, "on_error": None}),
     "read_posts": (feedlib.read_posts, {"files": [FILE], "site": SITE, "cache": None, "keep": True}),
@@ -142,6 +144,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     )
     (folder / "jekyll" / "_posts").mkdir(parents=True)
     (folder / "jekyll" / "_config.yml").write_text("url: https://example.com\ntitle: J\n", encoding="utf-8")
+    subprocess.run(["git", "init", "-q", str(folder)], check=True)  # For add_commit_dates.
     before = Path.cwd()
     os.chdir(folder)
     try:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
 from ..discover import site_files
-from ..model import Site
+from ..model import PostFile, Site
 from ..text import hex_digest, json_default
 
 if TYPE_CHECKING:
@@ -35,6 +35,8 @@ __all__ = [
     "file_signature",
     "files_unchanged",
     "plan_digest",
+    "post_digest",
+    "post_signature",
     "settings_fingerprint",
     "signatures",
     "trusted_before",
@@ -55,6 +57,30 @@ _FEED_ONLY = frozenset({"description", "language", "hub"})
 def content_digest(raw: bytes) -> str:
     """The hash that identifies a file's bytes in the cache."""
     return hex_digest(raw)
+
+
+def _commits(file: PostFile) -> str:
+    """What a file's dates from git add to its bytes: its first and last commits' times, if any."""
+    if file.first_commit is None or file.last_commit is None:
+        return ""
+    return f"{file.first_commit.isoformat()} {file.last_commit.isoformat()}"
+
+
+def post_digest(file: PostFile, raw: bytes) -> str:
+    """The hash that identifies what a post is read from: its bytes, and its commits' times if it has them.
+
+    Without dates from git it is :func:`content_digest`; with them, a commit
+    that changes a post's dates (committing an edit) changes it too.
+    """
+    commits = _commits(file)
+    return content_digest(raw) if not commits else hex_digest(raw + b"\0" + commits.encode())
+
+
+def post_signature(file: PostFile, trusted_before: int | None = None) -> str | None:
+    """:func:`file_signature` of ``file``, with its commits' times if it has them. Raises :class:`OSError`."""
+    signature = file_signature(file.location, trusted_before)
+    commits = _commits(file)
+    return f"{signature}@{commits}" if signature is not None and commits else signature
 
 
 def trusted_before() -> int:
