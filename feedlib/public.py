@@ -89,13 +89,17 @@ def _mentions_path(kind: Any) -> bool:
     return isinstance(kind, type) and issubclass(kind, PurePath)
 
 
-@functools.cache
+_CLASS_HINTS: dict[type, dict[str, Any]] = {}
+
+
 def _class_hints(cls: type) -> dict[str, Any]:
     """The types of a record's fields (none when its annotations cannot be resolved here)."""
-    try:
-        return get_type_hints(cls)
-    except Exception:
-        return {}
+    if cls not in _CLASS_HINTS:
+        try:
+            _CLASS_HINTS[cls] = get_type_hints(cls)
+        except Exception:
+            _CLASS_HINTS[cls] = {}
+    return _CLASS_HINTS[cls]
 
 
 def _record_problem(value: object, key: str, depth: int = 0) -> str | None:
