@@ -21,6 +21,7 @@ from .cache import PostCache
 from .cache.stamps import post_digest
 from .dates import microseconds
 from .errors import ConfigError, PostChanged, PostError, raise_or_report
+from .kramdown import smartify_title
 from .links import absolute_links
 from .model import Author, Enclosure, Entry, Image, Post, PostRecord, Rendered, Site
 from .parallel import map_ordered
@@ -149,10 +150,16 @@ def render_post(post: Post, site: Site) -> Rendered:
     url, _ = post_identity(post, site)
     extensions = site.markdown_extensions
     try:
-        html = render_markdown(post.body, extensions, site.renderer)
+        html = render_markdown(post.body, extensions, site.renderer, site.kramdown)
         content = absolute_links(sanitize_html(html) if site.sanitize else html, url)
         summary = summarize(
-            post.excerpt, post.body, content, site.summary_length, extensions, renderer=site.renderer
+            post.excerpt,
+            post.body,
+            content,
+            site.summary_length,
+            extensions,
+            renderer=site.renderer,
+            kramdown=site.kramdown,
         )
     except ValueError as error:
         raise PostError(post.path, str(error)) from None
@@ -201,13 +208,13 @@ def to_entry(post: Post, site: Site, rendered: Rendered | None = None) -> Entry:
         rendered = render_post(post, site)
     link = with_parameters(url, site.url_parameters)
     title = strip_xml_illegal(post.title).strip() or strip_xml_illegal(post.slug).strip() or "Untitled"
-    authors = post.authors or site.authors or (Author(site.title),)
+    authors = post.authors or site.authors or (Author(smartify_title(site.title, site)),)
     terms = (strip_xml_illegal(term) for term in post.categories + post.tags)
     image, enclosure = _media(post, site, url)
     return Entry(
         id=ident,
         url=link,
-        title=title,
+        title=smartify_title(title, site),
         published=post.date,
         updated=post.updated,
         authors=tuple(map(xml_safe_author, authors)),

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from .errors import ConfigError
 from .formats import format_named
 from .formats.stylesheet import STYLESHEET_NAME, add_stylesheet, stylesheet_href
+from .kramdown import smartify_title
 from .model import Entry, PostRecord, Site
 from .parallel import map_shared
 from .terms import format_path, term_feeds
@@ -79,6 +80,12 @@ def _term_site(site: Site, kind: str, term: str) -> Site:
     return replace(site, title=title, language=term) if kind == "languages" else replace(site, title=title)
 
 
+def _titled(site: Site) -> Site:
+    """The site with its feed title as written (smartified, as jekyll-feed does, when the site says so)."""
+    title = smartify_title(site.title, site)
+    return site if title == site.title else replace(site, title=title)
+
+
 def _check_distinct(paths: Iterable[str]) -> None:
     seen: set[str] = set()
     for path in paths:
@@ -99,10 +106,10 @@ def plan_feeds(site: Site, options: BuildOptions, published: Sequence[PostRecord
     """
     formats = options.formats
     chosen = tuple(published if options.limit is None else published[: options.limit])
-    feeds = [Feed(site, chosen, options.feed_paths())]
+    feeds = [Feed(_titled(site), chosen, options.feed_paths())]
     for feed in term_feeds(published, options.feeds, options.limit, site):
         paths = {name: format_path(feed.path, name) for name in formats}
-        feeds.append(Feed(_term_site(site, feed.kind, feed.term), feed.posts, paths))
+        feeds.append(Feed(_titled(_term_site(site, feed.kind, feed.term)), feed.posts, paths))
     stylesheet = [STYLESHEET_NAME] if options.stylesheet else []
     _check_distinct([path for feed in feeds for path in feed.paths.values()] + stylesheet)
     return feeds

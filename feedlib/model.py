@@ -39,6 +39,7 @@ __all__ = [
     "Enclosure",
     "Entry",
     "Image",
+    "Kramdown",
     "Post",
     "PostFile",
     "PostRecord",
@@ -52,9 +53,10 @@ DEFAULT_PERMALINK = "/:categories/:year/:month/:day/:title.html"
 
 #: What a feed carries of each post: its full HTML, or only its summary.
 CONTENT_MODES = ("full", "summary")
-#: Markdown renderers: Python-Markdown (the default, with extensions) and cmarkgfm
-#: (GitHub-flavoured CommonMark in C, about 40 times faster; ``pip install feedlib[fast]``).
-RENDERERS = ("markdown", "commonmark")
+#: Markdown renderers: Python-Markdown (the default, with extensions), cmarkgfm
+#: (GitHub-flavoured CommonMark in C, about 40 times faster; ``pip install feedlib[fast]``)
+#: and kramdown's dialect as Jekyll renders it (:mod:`feedlib.kramdown`).
+RENDERERS = ("markdown", "commonmark", "kramdown")
 
 
 def _checked(check: Any, *args: Any) -> Any:
@@ -155,11 +157,50 @@ SITE_KEYS = {
     "summary_length": "build.summary_length",
     "markdown_extensions": "build.markdown_extensions",
     "renderer": "build.renderer",
+    "kramdown": "kramdown",
     "hub": "site.hub",
     "content": "build.content",
     "sanitize": "build.sanitize",
     "url_parameters": "build.url_parameters",
 }
+
+
+#: kramdown's smart quotes (``smart_quotes: lsquo,rsquo,ldquo,rdquo``), as characters.
+KRAMDOWN_QUOTES = ("\u2018", "\u2019", "\u201c", "\u201d")
+
+
+@dataclass(frozen=True)
+class Kramdown:
+    """How the ``"kramdown"`` renderer reads Markdown: kramdown's options, as Jekyll sets them.
+
+    The defaults are Jekyll's (``input: GFM``, ``auto_ids``, Rouge). ``input``
+    is ``"GFM"`` or ``"kramdown"``; ``smart_quotes`` are the four characters
+    for a left and right single and a left and right double quote;
+    ``typographic_symbols`` replaces the text kramdown writes for ``hellip``,
+    ``mdash``, ``ndash``, ``laquo``, ``raquo``, ``laquo_space`` and
+    ``raquo_space``; ``math`` is whether ``$$`` delimits math (``math_engine``
+    set); ``highlighter`` is ``"rouge"`` or ``None`` (``highlighter: none``).
+    ``smartify_titles`` puts titles through kramdown's SmartyPants, as
+    jekyll-feed's ``smartify`` does.
+    """
+
+    input: str = "GFM"
+    auto_ids: bool = True
+    auto_id_prefix: str = ""
+    toc_levels: tuple[int, ...] = (1, 2, 3, 4, 5, 6)
+    smart_quotes: tuple[str, str, str, str] = KRAMDOWN_QUOTES
+    typographic_symbols: tuple[tuple[str, str], ...] = ()
+    hard_wrap: bool = False
+    footnote_nr: int = 1
+    parse_block_html: bool = False
+    math: bool = True
+    highlighter: str | None = "rouge"
+    smartify_titles: bool = False
+
+    @property
+    def gfm(self) -> bool:
+        """Whether the input is GitHub-flavoured (kramdown-parser-gfm), Jekyll's default."""
+        return self.input.lower() == "gfm"
 
 
 @dataclass(frozen=True)
@@ -169,8 +210,9 @@ class Site:
     ``url`` is the absolute URL the site is served at, with or without a path
     (``https://example.com/blog/``); permalinks and feed URLs are relative to it.
     Times written without an offset are read in ``timezone`` (an IANA name).
-    ``renderer`` is ``"markdown"`` (Python-Markdown with ``markdown_extensions``)
-    or ``"commonmark"`` (cmarkgfm, from the ``fast`` extra).
+    ``renderer`` is ``"markdown"`` (Python-Markdown with ``markdown_extensions``),
+    ``"commonmark"`` (cmarkgfm, from the ``fast`` extra) or ``"kramdown"``
+    (Python-Markdown reading Markdown as Jekyll's kramdown does, with ``kramdown``'s options).
     ``hub`` is a WebSub hub every feed names. ``content`` is ``"full"`` (each
     entry carries its HTML) or ``"summary"`` (only its summary); ``sanitize``
     cleans post HTML of scripts and event handlers, for untrusted authors.
@@ -197,6 +239,7 @@ class Site:
     summary_length: int = 300
     markdown_extensions: tuple[str, ...] = ("extra",)
     renderer: str = "markdown"
+    kramdown: Kramdown = Kramdown()
     hub: str | None = None
     content: str = "full"
     sanitize: bool = False

@@ -94,7 +94,7 @@ def _prepare_in_background(site: Site) -> threading.Thread:
 
     def prepare() -> None:
         try:
-            prepare_renderer(site.markdown_extensions, site.renderer)
+            prepare_renderer(site.markdown_extensions, site.renderer, site.kramdown)
         except Exception as error:  # Rendering reports it again, in order, for the right post.
             _log.debug("renderer set-up failed: %s", error)
 

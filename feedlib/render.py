@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from .errors import ConfigError
 from .links import fragment
-from .model import RENDERERS
+from .model import RENDERERS, Kramdown
 from .text import collapse_whitespace, strip_xml_illegal, truncate
 
 # Python-Markdown (with its extensions), lxml.html and nh3 take tens of
@@ -102,7 +102,7 @@ def markdown_renderer(extensions: tuple[str, ...]) -> Markdown:
         raise ConfigError(f"markdown_extensions: cannot load {list(extensions)}: {error}") from None
 
 
-def prepare_renderer(extensions: Sequence[str], renderer: str) -> None:
+def prepare_renderer(extensions: Sequence[str], renderer: str, kramdown: Kramdown | None = None) -> None:
     """Import the renderer and lxml.html and build the Markdown parser, ahead of the first post.
 
     A cold build runs this in a thread while worker processes read the posts,
@@ -110,6 +110,10 @@ def prepare_renderer(extensions: Sequence[str], renderer: str) -> None:
     """
     if renderer == "commonmark":
         import cmarkgfm  # noqa: F401
+    elif renderer == "kramdown":
+        from .kramdown import kramdown_renderer
+
+        kramdown_renderer(kramdown or Kramdown())
     else:
         markdown_renderer(tuple(extensions))
     import lxml.html  # noqa: F401
@@ -140,6 +144,22 @@ def check_renderer(name: str) -> str:
     return name
 
 
+def _python_markdown(extensions: Sequence[str], renderer: str, kramdown: Kramdown | None) -> Markdown:
+    if renderer == "kramdown":
+        from .kramdown import kramdown_renderer
+
+        return kramdown_renderer(kramdown or Kramdown())
+    return markdown_renderer(tuple(extensions))
+
+
+def _forget_renderers() -> None:
+    """Drop the cached Markdown instances: one was left mid-document."""
+    markdown_renderer.cache_clear()
+    from .kramdown.extension import kramdown_renderer
+
+    kramdown_renderer.cache_clear()
+
+
 def _commonmark(source: str) -> str:
     import cmarkgfm
     from cmarkgfm.cmark import Options
@@ -151,23 +171,30 @@ def _commonmark(source: str) -> str:
     return html
 
 
-def render_markdown(source: str, extensions: Sequence[str] = ("extra",), renderer: str = "markdown") -> str:
-    """Render Markdown to an HTML fragment, with Python-Markdown or (``"commonmark"``) cmarkgfm.
+def render_markdown(
+    source: str,
+    extensions: Sequence[str] = ("extra",),
+    renderer: str = "markdown",
+    kramdown: Kramdown | None = None,
+) -> str:
+    """Render Markdown to an HTML fragment, with Python-Markdown, cmarkgfm or as kramdown would.
 
-    ``extensions`` are Python-Markdown's; cmarkgfm always renders GitHub-flavoured
-    Markdown (tables, strikethrough, autolinks, footnotes). Raises
-    :class:`ValueError` for Markdown nested too deeply to render.
+    ``extensions`` are Python-Markdown's (``"markdown"`` only); cmarkgfm
+    (``"commonmark"``) always renders GitHub-flavoured Markdown (tables,
+    strikethrough, autolinks, footnotes); ``"kramdown"`` reads kramdown's
+    dialect with the ``kramdown`` options (Jekyll's defaults if ``None``).
+    Raises :class:`ValueError` for Markdown nested too deeply to render.
     """
     if renderer == "commonmark":
         return _commonmark(source)
-    md = markdown_renderer(tuple(extensions))
+    md = _python_markdown(extensions, renderer, kramdown)
     # One instance keeps footnotes, abbreviations and the like between
     # documents until reset.
     try:
         html: str = md.reset().convert(source)
     except RecursionError:
         # The instance is left mid-document; the next post gets a new one.
-        markdown_renderer.cache_clear()
+        _forget_renderers()
         raise ValueError("the Markdown is nested too deeply to render") from None
     return html
 
@@ -220,13 +247,16 @@ def _plain_text(source: str) -> str | None:
     return collapse_whitespace(source)
 
 
-def _markdown_text(source: str, extensions: Sequence[str], renderer: str) -> str:
-    """``html_to_text(render_markdown(source, extensions, renderer))``, cheaply for plain text."""
-    if renderer == "commonmark" or tuple(extensions) in _BUILT_IN_EXTENSIONS:
+def _markdown_text(source: str, extensions: Sequence[str], renderer: str, kramdown: Kramdown | None) -> str:
+    """``html_to_text(render_markdown(...))``, cheaply for plain text.
+
+    Not for kramdown, whose plain text has smart quotes and dashes.
+    """
+    if renderer == "commonmark" or (renderer == "markdown" and tuple(extensions) in _BUILT_IN_EXTENSIONS):
         text = _plain_text(source)
         if text is not None:
             return text
-    return html_to_text(render_markdown(source, extensions, renderer))
+    return html_to_text(render_markdown(source, extensions, renderer, kramdown))
 
 
 def _has_words(text: str) -> bool:
@@ -293,6 +323,7 @@ def summarize(
     extensions: Sequence[str] = ("extra",),
     *,
     renderer: str = "markdown",
+    kramdown: Kramdown | None = None,
 ) -> str:
     """A post's plain-text summary, at most ``length`` characters.
 
@@ -303,9 +334,9 @@ def summarize(
     dog.", not "and ."; a paragraph of images alone is skipped.
     """
     if excerpt is not None:
-        text = _markdown_text(excerpt, extensions, renderer)
+        text = _markdown_text(excerpt, extensions, renderer, kramdown)
     elif MORE_SEPARATOR in body:
-        text = _markdown_text(body.split(MORE_SEPARATOR, 1)[0], extensions, renderer)
+        text = _markdown_text(body.split(MORE_SEPARATOR, 1)[0], extensions, renderer, kramdown)
     else:
         text = _first_paragraph(content_html)
     return truncate(text, length)

@@ -19,6 +19,8 @@ from typing import Any
 from ..config import DEFAULT_CACHE, Config, LiquidSettings, config_from_mapping
 from ..discover import JekyllLayout
 from ..errors import ConfigError
+from ..kramdown import HONOURED, kramdown_options
+from ..model import Kramdown
 from ..terms import TERM_PLACEHOLDER
 
 __all__ = [
@@ -26,6 +28,7 @@ __all__ = [
     "FEED_KEYS",
     "JEKYLL_CONFIG",
     "JEKYLL_FEED_LIMIT",
+    "KRAMDOWN_KEYS",
     "JekyllFeed",
     "load_jekyll_config",
 ]
@@ -50,9 +53,13 @@ CONFIG_KEYS = (
     "markdown_ext",
     "show_drafts",
     "includes_dir",
+    "markdown",
+    "highlighter",
 )
 #: The keys of jekyll-feed's ``feed:`` block that feedlib honours.
 FEED_KEYS = ("path", "posts_limit", "excerpt_only", "categories", "tags")
+#: The keys of the ``kramdown:`` block that change what feedlib renders.
+KRAMDOWN_KEYS = HONOURED
 
 _log = logging.getLogger(__name__)
 # feedlib's names for what a Jekyll key became, so errors speak Jekyll.
@@ -294,7 +301,25 @@ def load_jekyll_config(site_dir: Path | str, *, drafts: bool = False) -> Config:
         includes=root / (reader.text_of("includes_dir") or "_includes"),
         root=root,
     )
-    return replace(config, build=replace(config.build, paths=paths), jekyll=layout, liquid=liquid)
+    site = replace(config.site, **_markdown(reader))
+    return replace(config, site=site, build=replace(config.build, paths=paths), jekyll=layout, liquid=liquid)
+
+
+def _markdown(reader: _Reader) -> dict[str, Any]:
+    """How posts are rendered: as kramdown (Jekyll's ``markdown:`` default) with the site's ``kramdown:``.
+
+    Another ``markdown:`` (a plugin's converter) is rendered with Python-Markdown.
+    """
+    if (reader.text_of("markdown") or "kramdown").lower() != "kramdown":
+        return {}
+    settings = reader.data.get("kramdown") or {}
+    if not isinstance(settings, Mapping):
+        raise reader.error("kramdown", f"expected a mapping of kramdown options, got {settings!r}")
+    try:
+        options: Kramdown = kramdown_options(settings, reader.data.get("highlighter", "rouge"))
+    except ValueError as error:
+        raise reader.error("kramdown", str(error).removeprefix("kramdown.")) from None
+    return {"renderer": "kramdown", "kramdown": replace(options, smartify_titles=True)}
 
 
 def _destination(reader: _Reader) -> str:

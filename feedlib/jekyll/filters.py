@@ -123,7 +123,8 @@ def _uri_escape(value: object) -> str:
 
 @with_environment
 def _markdownify(value: object, *, environment: Environment) -> str:
-    return render_markdown(str(value or ""), renderer_of(environment).site.markdown_extensions)
+    site = renderer_of(environment).site
+    return render_markdown(str(value or ""), site.markdown_extensions, site.renderer, site.kramdown)
 
 
 def _slugify(value: object, mode: object = "default") -> str:
