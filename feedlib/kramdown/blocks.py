@@ -36,6 +36,7 @@ _RULE = re.compile(r"^ {0,3}([-*_])(?: *\1){2,} *$")
 _FENCE = re.compile(r"^( *)(`{3,}|~{3,})")
 _ATX = re.compile(r"^ {0,3}#")
 _ATX_NO_SPACE = re.compile(r"^( {0,3})(#{1,6})(?=[^#\s])")
+_HEADER_IAL = re.compile(r"(\{:[^}]*\}\s*#*\s*)$")
 _IAL = re.compile(r"^ {0,3}\{:(?!:)\s*([^}]*)\}\s*$")
 _ALD = re.compile(r"^ {0,3}\{:([\w-]+):\s*([^}]*)\}\s*$")
 _EOB = re.compile(r"^ {0,3}\^\s*$")
@@ -58,6 +59,13 @@ class Marks:
 
     #: The stash placeholder standing for the table of contents, and its list type.
     toc: list[tuple[str, str]] = field(default_factory=list)
+    #: Placeholders that only keep two lists apart: their paragraphs go.
+    separators: set[str] = field(default_factory=set)
+
+    def clear(self) -> None:
+        """Forget the last document's marks."""
+        self.toc.clear()
+        self.separators.clear()
 
 
 @dataclass
@@ -67,6 +75,7 @@ class _Frame:
     marker: int
     content: int
     depth: int
+    ordered: bool = False
 
     @property
     def out_content(self) -> int:
@@ -99,18 +108,33 @@ class _Rewriter:
             self._in_fence(text)
         elif self.html is not None:
             self._in_html(text)
-        elif not text.strip() or _EOB.match(text):
+        elif not text.strip():
             self.out.append("")
             self.prev = "blank"
+        elif _EOB.match(text):
+            self._end_of_block()
         elif self.prev == "code" and text.startswith("    "):
             self.out.append(text)
-        elif self.prev == "code" and not (text.lstrip(" ").startswith("<") or _IAL.match(text)):
-            # kramdown's lazy continuation: a line right after code (no blank line) is code.
+        elif self.prev == "code" and _joins_code(text):
             self.out[-1] += " " + text.strip()
         elif _ALD.match(text) or _IAL.match(text):
             self._attributes(text)
         else:
             self._block(text)
+
+    def _end_of_block(self) -> None:
+        """The end-of-block mark ``^``: the block ends, and a list with it (Python-Markdown would go on)."""
+        self.out.append("")
+        if self.frames:
+            self._separate()
+        self.frames.clear()
+        self.prev = "blank"
+
+    def _separate(self) -> None:
+        """Something between two blocks that Python-Markdown would otherwise read as one list."""
+        separator = self.stash("")
+        self.marks.separators.add(separator)
+        self.out.extend(["", separator, ""])
 
     def _in_fence(self, text: str) -> None:
         assert self.fence is not None
@@ -166,6 +190,8 @@ class _Rewriter:
         item = _ITEM.match(text)
         if item and not _RULE.match(text) and self._starts_item(indent):
             self._item(item)
+        elif self.prev == "item-code" and indent < self.frames[-1].content + 4 and _joins_code(text):
+            self.out[-1] += " " + text.strip()
         elif self.frames and self._in_list(text, indent):
             pass
         elif indent >= 4 and self.prev in ("blank", "fence", "html"):
@@ -189,8 +215,14 @@ class _Rewriter:
             self.out.append(" " * self.frames[-1].out_content + written)
             self.prev = "item-text"
             return
-        if self.prev == "text" or (self.prev == "item-text" and frame.depth == len(self.frames)):
-            self.out.append("")  # A list interrupting a paragraph (GFM), or nested after text.
+        if self.prev in ("text", "item-text"):
+            # A list interrupting a paragraph (GFM), or an item after a paragraph of the last one.
+            self.out.append("")
+        frame.ordered = marker[0].isdigit()
+        if frame.depth < len(self.frames) and self.frames[frame.depth].ordered != frame.ordered:
+            # kramdown starts another list where the kind of marker changes; Python-Markdown
+            # needs something between two lists to keep them apart.
+            self._separate()
         if not self.frames:
             self.list_start = len(self.out)
         del self.frames[frame.depth :]
@@ -216,18 +248,27 @@ class _Rewriter:
     def _in_list(self, text: str, indent: int) -> bool:
         """Whether ``text`` continues an open item (then written re-indented); if not, the list ends."""
         stripped = text.lstrip(" ")
+        plain = not (_ATX.match(stripped) or stripped.startswith(_NOT_LAZY))
+        top = self.frames[-1]
+        if self.prev in ("item", "item-lazy") and plain and indent < top.content + 4:
+            # The item's first paragraph goes on: Python-Markdown keeps such a line's
+            # indentation in the text, so it is written where the item's marker is.
+            self.out.append(" " * (4 * top.depth) + stripped)
+            self.prev = "item-lazy"
+            return True
         for frame in reversed(self.frames):
             if indent >= frame.content:
                 if self.prev == "blank":
                     del self.frames[frame.depth + 1 :]
                 self.out.append(" " * (frame.out_content + indent - frame.content) + stripped)
-                self.prev = "item-text"
+                code = indent - frame.content >= 4 and self.prev in ("blank", "item-code")
+                self.prev = "item-code" if code else "item-text"
                 fence = _FENCE.match(stripped)
                 if fence is not None:
                     self._open_fence(fence[2], frame.out_content - frame.content, frame.content)
                 return True
-        if self.prev != "blank" and not (_ATX.match(stripped) or stripped.startswith(_NOT_LAZY)):
-            self.out.append(" " * self.frames[-1].out_content + stripped)
+        if self.prev != "blank" and plain:
+            self.out.append(" " * top.out_content + stripped)
             self.prev = "item-text"
             return True
         self.frames.clear()
@@ -244,6 +285,9 @@ class _Rewriter:
         if html_start is not None and html_start[1].lower() in _BLOCK_TAGS and self.prev != "text":
             self._html_start(text, html_start)
             return
+        if _ATX.match(text):
+            # kramdown takes only {#id} at the end of a header, not an attribute list.
+            text = _HEADER_IAL.sub(r"\\\1", text)
         if self.options.gfm:
             text = _ATX_NO_SPACE.sub(r"\1\\\2", text)
         elif self.prev == "text" and _ATX.match(text):
@@ -279,7 +323,9 @@ class _Rewriter:
         attributes = "{: " + " ".join(tokens) + "}"
         if self.prev == "header":
             self.out[-1] = self.out[-1].rstrip() + " " + attributes
-        elif self.prev in ("text", "item", "item-text"):
+        elif self.prev in ("item", "item-lazy"):
+            self.out.append(" " * (4 * self.frames[-1].depth) + attributes)
+        elif self.prev in ("text", "item-text"):
             self.out.append(" " * (self.frames[-1].out_content if self.frames else 0) + attributes)
 
     def _expand(self, text: str) -> list[str]:
@@ -299,6 +345,11 @@ class _Rewriter:
         self.out.extend(["", placeholder, ""])
         self.frames.clear()
         self.prev = "blank"
+
+
+def _joins_code(text: str) -> bool:
+    """Whether kramdown takes a line right after code (no blank line between) into the code, lazily."""
+    return not (text.lstrip(" ").startswith("<") or _IAL.match(text))
 
 
 def _extensions(text: str, stash: Callable[[str], str]) -> str:

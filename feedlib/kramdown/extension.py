@@ -63,7 +63,7 @@ class KramdownExtension(Extension):
 
     def reset(self) -> None:
         """Forget the last document (Python-Markdown calls this from ``Markdown.reset``)."""
-        self.marks.toc.clear()
+        self.marks.clear()
 
 
 def _fence(options: Kramdown) -> Any:

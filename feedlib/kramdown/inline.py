@@ -46,8 +46,9 @@ class _Typography(InlineProcessor):
     """Smart quotes, ``---``, ``--`` and ``...``, as kramdown writes them."""
 
     def __init__(self, options: Kramdown) -> None:
-        # A quote with the character before it (not a stash placeholder's end), or a symbol.
-        super().__init__(rf"(?P<quote>[^\\{_NOT_PLACEHOLDER}]?[\"'])|(?P<symbol>---|--|\.\.\.)")
+        # A quote with the character before it, or a symbol. The character before is not one
+        # that starts other syntax (kramdown tries that first) nor a stash placeholder's end.
+        super().__init__(rf"(?P<quote>[^\\*_{_NOT_PLACEHOLDER}]?[\"'])|(?P<symbol>---|--|\.\.\.)")
         self.quotes = options.smart_quotes
         self.symbols = dict(options.typographic_symbols)
 

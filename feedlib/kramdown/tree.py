@@ -20,7 +20,7 @@ import xml.etree.ElementTree as etree
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from markdown.blockprocessors import BlockProcessor
+from markdown.blockprocessors import BlockProcessor, ReferenceProcessor
 from markdown.treeprocessors import Treeprocessor
 
 if TYPE_CHECKING:
@@ -36,6 +36,7 @@ _HEADERS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _ESCAPED = re.compile("\x02(\\d+)\x03")
 _PLACEHOLDER = re.compile("\x02[^\x02\x03]*\x03")
 _TASK = re.compile(r"\s*\[([ xX])\]\s+")
+_BLOCKS = frozenset({"pre", "table", "dl", "div", "blockquote", "p", *_HEADERS})
 
 
 def _headers(root: etree.Element) -> list[etree.Element]:
@@ -131,8 +132,11 @@ class _TableOfContents(Treeprocessor):
         self.marks = marks
 
     def run(self, root: etree.Element) -> None:
-        if not self.marks.toc:
+        if not (self.marks.toc or self.marks.separators):
             return
+        parents = {child: parent for parent in root.iter() for child in parent}
+        for paragraph in [p for p in root.iter("p") if (p.text or "").strip() in self.marks.separators]:
+            parents[paragraph].remove(paragraph)
         headers = [
             header
             for header in _headers(root)
@@ -140,7 +144,6 @@ class _TableOfContents(Treeprocessor):
             and int(header.tag[1]) in self.options.toc_levels
             and "no_toc" not in str(header.get("class", "")).split()
         ]
-        parents = {child: parent for parent in root.iter() for child in parent}
         for placeholder, kind in self.marks.toc:
             for paragraph in root.iter("p"):
                 if (paragraph.text or "").strip() == placeholder and paragraph in parents:
@@ -172,6 +175,27 @@ class _TableOfContents(Treeprocessor):
             stack.append((level, item))
         top.text = top.tail = "\n"
         return top
+
+
+class _ItemParagraphs(Treeprocessor):
+    """An item's text before a block of its own (code, a table) in a paragraph, as kramdown writes it."""
+
+    def run(self, root: etree.Element) -> None:
+        for item in root.iter("li"):
+            first = next((index for index, child in enumerate(item) if child.tag in _BLOCKS), None)
+            if first is None or not ((item.text or "").strip() or first > 0):
+                continue
+            paragraph = etree.Element("p")
+            paragraph.text, item.text = (item.text or "").lstrip(), "\n"
+            for child in list(item)[:first]:
+                item.remove(child)
+                paragraph.append(child)
+            if len(paragraph):
+                paragraph[-1].tail = (paragraph[-1].tail or "").rstrip()
+            else:
+                paragraph.text = paragraph.text.rstrip()
+            paragraph.tail = "\n"
+            item.insert(0, paragraph)
 
 
 class _FootnoteNumbers(Treeprocessor):
@@ -236,12 +260,22 @@ class _MathBlock(BlockProcessor):
         etree.SubElement(parent, "p").text = self.parser.md.htmlStash.store(html.escape(text, quote=False))
 
 
+class _Reference(ReferenceProcessor):
+    """A reference definition, whose URL may be ``<in angle brackets, with spaces>`` as in kramdown."""
+
+    RE = re.compile(
+        ReferenceProcessor.RE.pattern.replace(r"([^\s]+)", r"(<[^>\n]*>|[^\s]+)", 1), re.MULTILINE
+    )
+
+
 def register_tree(md: Markdown, options: Kramdown, marks: Marks) -> None:
-    """Register kramdown's block math and treeprocessors on ``md``."""
+    """Register kramdown's block math, reference definitions and treeprocessors on ``md``."""
     md.parser.blockprocessors.register(_MathBlock(md.parser, options.math), "kramdown_math", 77)
+    md.parser.blockprocessors.register(_Reference(md.parser), "reference", 15)
     if options.auto_ids:
         md.treeprocessors.register(_HeaderIds(md, options), "kramdown_ids", 6)
     md.treeprocessors.register(_TableOfContents(md, options, marks), "kramdown_toc", 5)
+    md.treeprocessors.register(_ItemParagraphs(md), "kramdown_item_paragraphs", 4.5)
     if options.footnote_nr != 1:
         md.treeprocessors.register(_FootnoteNumbers(md, options.footnote_nr), "kramdown_footnotes", 4)
     if options.gfm:
