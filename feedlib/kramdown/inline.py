@@ -28,7 +28,7 @@ from markdown.inlinepatterns import (
 )
 from markdown.util import AtomicString
 
-from .typography import smart_quote, symbol
+from .typography import TRIGGERS, symbol, typeset
 
 if TYPE_CHECKING:
     from markdown import Markdown
@@ -39,24 +39,26 @@ __all__ = ["KRAMDOWN_ESCAPES", "register_inline"]
 
 #: Characters a backslash escapes in kramdown beyond Python-Markdown's (GFM adds ``~``).
 KRAMDOWN_ESCAPES = ("<", ":", "|", '"', "'", "$", "=")
-_NOT_PLACEHOLDER = "\x02\x03"
 
 
 class _Typography(InlineProcessor):
-    """Smart quotes, ``---``, ``--`` and ``...``, as kramdown writes them."""
+    """Smart quotes, ``---``, ``--`` and ``...``, as kramdown writes them.
+
+    The last inline pattern: it takes each run of text between the spans the
+    others made (code, links, emphasis …), whole, so a run is typeset in one go.
+    """
 
     def __init__(self, options: Kramdown) -> None:
-        # A quote with the character before it, or a symbol. The character before is not one
-        # that starts other syntax (kramdown tries that first) nor a stash placeholder's end.
-        super().__init__(rf"(?P<quote>[^\\*_{_NOT_PLACEHOLDER}]?[\"'])|(?P<symbol>---|--|\.\.\.)")
+        super().__init__(r"[^\x02\x03]+")
         self.quotes = options.smart_quotes
         self.symbols = dict(options.typographic_symbols)
 
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[str, int, int]:  # type: ignore[override]
-        if m.group("symbol"):
-            return symbol(m.group(), self.symbols), m.start(), m.end()
-        text, end = smart_quote(data, m.start(), self.quotes)
-        return text, m.start(), end
+    def handleMatch(  # type: ignore[override]
+        self, m: re.Match[str], data: str
+    ) -> tuple[str | None, int | None, int | None]:
+        if TRIGGERS.search(m.group()) is None:
+            return None, None, None
+        return typeset(m.group(), self.quotes, self.symbols), m.start(), m.end()
 
 
 class _Guillemets(InlineProcessor):
@@ -137,7 +139,7 @@ def register_inline(md: Markdown, options: Kramdown) -> None:
     patterns.register(_ShortReference(patterns["short_reference"].pattern, md), "short_reference", 130)
     patterns.register(_ShortImageReference(patterns["short_image_ref"].pattern, md), "short_image_ref", 125)
     patterns.register(_Guillemets(options), "kramdown_guillemets", 95)
-    patterns.register(_Typography(options), "kramdown_typography", 65)
+    patterns.register(_Typography(options), "kramdown_typography", 1)
     if options.gfm:
         patterns.register(_LineBreak(r"\\\n"), "gfm_line_break", 175)
         patterns.register(

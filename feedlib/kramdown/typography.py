@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-__all__ = ["QUOTE_START", "SYMBOL", "smart_quote", "smartify", "symbol"]
+__all__ = ["QUOTE_START", "SYMBOL", "smart_quote", "smartify", "symbol", "typeset"]
 
 # kramdown's SQ_PUNCT and SQ_CLOSE.
 _PUNCT = r"""[!"#$%'()*+,\-./:;<=>?@\[\\\]^_`{|}~]"""
@@ -73,6 +73,12 @@ _SMARTY = re.compile(
     rf"|(?P<symbol>{SYMBOL})|(?P<tag></?[A-Za-z][^<>]*>|<!--.*?-->)",
     re.DOTALL,
 )
+# In Markdown text, between the spans Python-Markdown has parsed: quotes and symbols
+# (guillemets are taken earlier, before ``<quoted>`` can be read as a tag). A quote's
+# character before is not one that starts emphasis: kramdown tries emphasis first.
+_TEXT = re.compile(r"""(?P<quote>[^\\*_]?["'])|(?P<symbol>---|--|\.\.\.)""")
+#: What :func:`typeset` may change.
+TRIGGERS = re.compile(r"""["']|--|\.\.\.""")
 
 
 def smart_quote(text: str, start: int, quotes: tuple[str, str, str, str]) -> tuple[str, int]:
@@ -124,10 +130,21 @@ def smartify(text: str, quotes: tuple[str, str, str, str], symbols: Mapping[str,
     """
     if not any(char in text for char in "'\".-<>"):
         return text
+    return _typeset(text, _SMARTY, quotes, symbols)
+
+
+def typeset(text: str, quotes: tuple[str, str, str, str], symbols: Mapping[str, str] | None = None) -> str:
+    """Markdown text (without markup) with kramdown's smart quotes, dashes and ellipses."""
+    return _typeset(text, _TEXT, quotes, symbols)
+
+
+def _typeset(
+    text: str, pattern: re.Pattern[str], quotes: tuple[str, str, str, str], symbols: Mapping[str, str] | None
+) -> str:
     written: list[str] = []
     position = 0
     while True:
-        match = _SMARTY.search(text, position)
+        match = pattern.search(text, position)
         if match is None:
             break
         written.append(text[position : match.start()])
