@@ -36,6 +36,7 @@ _RULE = re.compile(r"^ {0,3}([-*_])(?: *\1){2,} *$")
 _FENCE = re.compile(r"^( *)(`{3,}|~{3,})")
 _ATX = re.compile(r"^ {0,3}#")
 _ATX_NO_SPACE = re.compile(r"^( {0,3})(#{1,6})(?=[^#\s])")
+_HEADER_ID = re.compile(r"(?<!\\)\s*\{#([\w:.-]+)\}\s*$")
 _HEADER_IAL = re.compile(r"(\{:[^}]*\}\s*#*\s*)$")
 _IAL = re.compile(r"^ {0,3}\{:(?!:)\s*([^}]*)\}\s*$")
 _ALD = re.compile(r"^ {0,3}\{:([\w-]+):\s*([^}]*)\}\s*$")
@@ -320,10 +321,16 @@ class _Rewriter:
         tokens = [token for token in tokens if token[0] in ".#" or "=" in token]
         if not tokens:
             return
-        attributes = "{: " + " ".join(tokens) + "}"
         if self.prev == "header":
-            self.out[-1] = self.out[-1].rstrip() + " " + attributes
-        elif self.prev in ("item", "item-lazy"):
+            # One attribute list for the header: with its own {#id}, if it has one.
+            own = _HEADER_ID.search(self.out[-1])
+            if own is not None:
+                self.out[-1] = self.out[-1][: own.start()]
+                tokens.insert(0, "#" + own[1])
+            self.out[-1] = self.out[-1].rstrip() + " {: " + " ".join(tokens) + "}"
+            return
+        attributes = "{: " + " ".join(tokens) + "}"
+        if self.prev in ("item", "item-lazy"):
             self.out.append(" " * (4 * self.frames[-1].depth) + attributes)
         elif self.prev in ("text", "item-text"):
             self.out.append(" " * (self.frames[-1].out_content if self.frames else 0) + attributes)

@@ -140,8 +140,9 @@ def register_inline(md: Markdown, options: Kramdown) -> None:
     patterns.register(_ShortImageReference(patterns["short_image_ref"].pattern, md), "short_image_ref", 125)
     patterns.register(_Guillemets(options), "kramdown_guillemets", 95)
     patterns.register(_Typography(options), "kramdown_typography", 1)
-    if options.gfm:
+    if options.gfm and not options.hard_wrap:
         patterns.register(_LineBreak(r"\\\n"), "gfm_line_break", 175)
+    if options.gfm:
         patterns.register(
             SimpleTagInlineProcessor(r"(~~)(?!\s|~)(.+?)(?<=[^\s~])~~", "del"), "gfm_strikethrough", 68
         )
