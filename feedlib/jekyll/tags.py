@@ -93,12 +93,13 @@ def _escape_html(text: str) -> str:
 
 
 class _HighlightNode(Node):
-    __slots__ = ("block", "language")
+    __slots__ = ("block", "language", "line_numbers")
 
-    def __init__(self, token: Token, language: str, block: BlockNode) -> None:
+    def __init__(self, token: Token, language: str, block: BlockNode, line_numbers: bool) -> None:
         super().__init__(token)
         self.language = language
         self.block = block
+        self.line_numbers = line_numbers
         self.blank = False
 
     def __str__(self) -> str:
@@ -109,6 +110,8 @@ class _HighlightNode(Node):
         self.block.render(context, inner)
         # Jekyll's highlight tag with "highlighter: none": h(code).strip, then add_code_tag.
         code = _escape_html(_EDGE_NEWLINES.sub("", inner.getvalue())).strip()
+        if self.line_numbers and renderer_of(context.env).site.kramdown.highlighter == "rouge":
+            code = _rouge_table(code)
         language = _escape_html(self.language)
         css = language.replace("+", "-")
         return buffer.write(
@@ -120,10 +123,21 @@ class _HighlightNode(Node):
         yield self.block
 
 
+def _rouge_table(code: str) -> str:
+    """Code with its line numbers beside it, as Rouge's table formatter writes them (without colours)."""
+    numbers = "".join(f"{number}\n" for number in range(1, code.count("\n") + 2))
+    return (
+        '<table class="rouge-table"><tbody><tr><td class="gutter gl">'
+        f'<pre class="lineno">{numbers}</pre></td><td class="code"><pre>{code}\n</pre></td>'
+        "</tr></tbody></table>"
+    )
+
+
 class _HighlightTag(Tag):
     """``{% highlight ruby linenos %}…{% endhighlight %}``: escaped code in ``<pre><code>``.
 
-    Without a highlighter, the code is not coloured and ``linenos`` adds no numbers.
+    The code is not coloured. ``linenos`` numbers the lines as Rouge (Jekyll's
+    default highlighter) does; with ``highlighter: none`` it adds no numbers.
     """
 
     name = "highlight"
@@ -141,7 +155,7 @@ class _HighlightTag(Tag):
         next(stream)
         block = get_parser(self.env).parse_block(stream, (self.end, TOKEN_EOF))
         stream.expect(TOKEN_TAG, value=self.end)
-        return _HighlightNode(token, language, block)
+        return _HighlightNode(token, language, block, any(o.startswith("linenos") for o in options))
 
 
 class _IncludeNode(Node):
