@@ -20,7 +20,7 @@ import pytest
 
 from feedlib.cli import _parser
 from feedlib.config import BUILD_KEYS, SITE_KEYS, TERM_FEED_KEYS, config_from_mapping
-from feedlib.jekyll.config import CONFIG_KEYS, FEED_KEYS
+from feedlib.jekyll.config import CONFIG_KEYS, FEED_KEYS, KRAMDOWN_KEYS
 from feedlib.posts import FRONT_MATTER
 from feedlib.terms import TERM_KINDS
 
@@ -46,7 +46,8 @@ def jekyll_config_keys() -> list[str]:
 
     ``test_jekyll_keys_cover_what_the_code_reads`` checks the list against what the reader reads.
     """
-    return [*CONFIG_KEYS, *(f"feed.{key}" for key in FEED_KEYS)]
+    blocks = [*(f"feed.{key}" for key in FEED_KEYS), *(f"kramdown.{key}" for key in KRAMDOWN_KEYS)]
+    return [*CONFIG_KEYS, *blocks]
 
 
 # --- reading Markdown ----------------------------------------------------------
@@ -338,8 +339,9 @@ def _jekyll_reads(tree: ast.AST) -> Iterator[str]:
 
 def test_jekyll_keys_cover_what_the_code_reads() -> None:
     read = {key for tree in _package_trees() for key in _jekyll_reads(tree)}
-    # "feed" is jekyll-feed's block: its keys are listed one by one.
-    assert read - {"feed"} - set(jekyll_config_keys()) == set(), "add these to jekyll_config_keys()"
+    # "feed" (jekyll-feed's) and "kramdown" are blocks: their keys are listed one by one.
+    unlisted = read - {"feed", "kramdown"} - set(jekyll_config_keys())
+    assert unlisted == set(), "add these to jekyll_config_keys()"
 
 
 # --- links and size ------------------------------------------------------------
