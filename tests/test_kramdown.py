@@ -40,6 +40,8 @@ DIFFERS = {
 }
 
 _IDS = re.compile(r"<h[1-6][^>]*\sid=\"([^\"]*)\"")
+# Attributes an author writes (attribute lists, images): their values are kramdown's.
+_VALUES = re.compile(r"\s(alt|title|style|width|height|data-[\w-]+)=\"([^\"]*)\"")
 
 
 def _options(case: dict[str, Any]) -> Kramdown:
@@ -68,6 +70,8 @@ def test_reads_as_kramdown(name: str) -> None:
     base = "https://example.com/post/"
     assert html_links(rendered, base) == html_links(expected, base)
     assert _IDS.findall(rendered) == _IDS.findall(expected)
+    written = set(_VALUES.findall(rendered))
+    assert {value for value in _VALUES.findall(expected) if value not in written} == set()
 
 
 @pytest.mark.skipif(shutil.which("ruby") is None, reason="ruby is not installed")

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = ["KRAMDOWN_ESCAPES", "register_inline"]
 
+_ATTRIBUTE_LIST = re.compile(r"(\{:[^}\n]*\}|\{[#.][^}\n]*\})")
 #: Characters a backslash escapes in kramdown beyond Python-Markdown's (GFM adds ``~``).
 KRAMDOWN_ESCAPES = ("<", ":", "|", '"', "'", "$", "=")
 
@@ -56,9 +57,14 @@ class _Typography(InlineProcessor):
     def handleMatch(  # type: ignore[override]
         self, m: re.Match[str], data: str
     ) -> tuple[str | None, int | None, int | None]:
-        if TRIGGERS.search(m.group()) is None:
+        run = m.group()
+        if TRIGGERS.search(run) is None:
             return None, None, None
-        return typeset(m.group(), self.quotes, self.symbols), m.start(), m.end()
+        # Attribute lists ({: key="value"}, {#id}) are read after the text: their quotes stay.
+        pieces = _ATTRIBUTE_LIST.split(run)
+        for index in range(0, len(pieces), 2):
+            pieces[index] = typeset(pieces[index], self.quotes, self.symbols)
+        return "".join(pieces), m.start(), m.end()
 
 
 class _Guillemets(InlineProcessor):

@@ -198,6 +198,15 @@ class _ItemParagraphs(Treeprocessor):
             item.insert(0, paragraph)
 
 
+class _TableAlignment(Treeprocessor):
+    """A column's alignment written as kramdown writes it (``text-align: left``, no semicolon)."""
+
+    def run(self, root: etree.Element) -> None:
+        for cell in root.iter():
+            if cell.tag in ("th", "td") and (style := cell.get("style", "")).endswith(";"):
+                cell.set("style", style[:-1])
+
+
 class _FootnoteNumbers(Treeprocessor):
     """Footnotes numbered from kramdown's ``footnote_nr``."""
 
@@ -276,6 +285,7 @@ def register_tree(md: Markdown, options: Kramdown, marks: Marks) -> None:
         md.treeprocessors.register(_HeaderIds(md, options), "kramdown_ids", 6)
     md.treeprocessors.register(_TableOfContents(md, options, marks), "kramdown_toc", 5)
     md.treeprocessors.register(_ItemParagraphs(md), "kramdown_item_paragraphs", 4.5)
+    md.treeprocessors.register(_TableAlignment(md), "kramdown_table_alignment", 4.4)
     if options.footnote_nr != 1:
         md.treeprocessors.register(_FootnoteNumbers(md, options.footnote_nr), "kramdown_footnotes", 4)
     if options.gfm:
