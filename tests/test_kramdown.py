@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import DATA
+from helpers import DATA, run_main
 from jekyll_reference import html_links, html_text
 
 from feedlib import Site
+from feedlib.cache.stamps import settings_fingerprint
 from feedlib.config import config_from_mapping
 from feedlib.errors import ConfigError
 from feedlib.jekyll.config import load_jekyll_config
@@ -194,6 +195,7 @@ def test_refused_options(settings: dict[str, Any], message: str) -> None:
 
 
 def _jekyll_site(tmp_path: Path, config: str) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "_config.yml").write_text("url: https://example.com\ntitle: It's mine\n" + config, "utf-8")
     return tmp_path
 
@@ -225,3 +227,26 @@ def test_feedlib_sites_may_choose_the_kramdown_renderer(tmp_path: Path) -> None:
     )
     assert config.site.renderer == "kramdown"
     assert config.site.kramdown == Kramdown()
+
+
+def test_the_cache_follows_the_options() -> None:
+    site = _site(renderer="kramdown")
+    other = _site(renderer="kramdown", kramdown=Kramdown(smart_quotes=("'", "'", '"', '"')))
+    assert settings_fingerprint(site) != settings_fingerprint(other)
+
+
+def test_a_jekyll_sites_feed(tmp_path: Path) -> None:
+    """Titles smartified, posts read as kramdown, Jekyll's smartify filter in Liquid."""
+    root = _jekyll_site(tmp_path / "site", "")
+    posts = root / "_posts"
+    posts.mkdir()
+    (posts / "2024-01-02-hello.md").write_text(
+        '---\ntitle: It\'s "here"\n---\n'
+        'See [[Bug #1]] -- {{ "it\'s" | smartify }}.\n\n[Bug #1]: https://example.com/bugs/1\n',
+        encoding="utf-8",
+    )
+    assert run_main("build", "--jekyll", root, "--out", tmp_path / "out", "--no-cache", "--quiet") == 0
+    feed = (tmp_path / "out" / "feed.xml").read_text(encoding="utf-8")
+    assert "<title>It\u2019s \u201chere\u201d</title>" in feed
+    assert "<title>It\u2019s mine</title>" in feed
+    assert '[&lt;a href="https://example.com/bugs/1"&gt;Bug #1&lt;/a&gt;] \u2013 it\u2019s.' in feed

@@ -22,6 +22,7 @@ from liquid.filter import with_environment
 from liquid.undefined import is_undefined
 
 from ..dates import parse_date, zone
+from ..kramdown import smartify
 from ..model import Site
 from ..render import render_markdown
 from ..text import json_default
@@ -127,6 +128,12 @@ def _markdownify(value: object, *, environment: Environment) -> str:
     return render_markdown(str(value or ""), site.markdown_extensions, site.renderer, site.kramdown)
 
 
+@with_environment
+def _smartify(value: object, *, environment: Environment) -> str:
+    options = renderer_of(environment).site.kramdown
+    return smartify(str(value or ""), options.smart_quotes, dict(options.typographic_symbols))
+
+
 def _slugify(value: object, mode: object = "default") -> str:
     text = str(value or "")
     if mode == "raw":
@@ -225,6 +232,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "date_to_string": _date_to_string,
     "date": _date,
     "markdownify": _markdownify,
+    "smartify": _smartify,
     "slugify": _slugify,
     "jsonify": _jsonify,
     "where": _where,
