@@ -42,7 +42,8 @@ _IAL = re.compile(r"^ {0,3}\{:(?!:)\s*([^}]*)\}\s*$")
 _ALD = re.compile(r"^ {0,3}\{:([\w-]+):\s*([^}]*)\}\s*$")
 _EOB = re.compile(r"^ {0,3}\^\s*$")
 _HTML_START = re.compile(r"^ {0,3}<([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])([^>]*)>?")
-_EXTENSION = re.compile(r"\{::(comment|nomarkdown)\}(.*?)\{:/(?:\1)?\}|\{::options\b[^}]*/\}", re.DOTALL)
+_EXTENSION_START = re.compile(r"\{::(comment|nomarkdown)\}|\{::(options)\b[^}]*/\}")
+_EXTENSION_END = re.compile(r"\{:/(comment|nomarkdown|)\}")
 _IAL_TOKEN = re.compile(r"""[.#][^\s"'=]+|[^\s"'=]+=(?:"[^"]*"|'[^']*'|\S+)|[^\s"'=]+""")
 _NOT_LAZY = (">", "<", "```", "~~~", "|")
 _BLOCK_TAGS = frozenset(
@@ -345,6 +346,8 @@ class _Rewriter:
         return tokens
 
     def _toc(self) -> None:
+        if self.marks.toc:
+            return  # kramdown writes one table of contents: the first list marked {:toc}.
         first = self.out[self.list_start].lstrip(" ") if self.list_start < len(self.out) else "*"
         del self.out[self.list_start :]
         placeholder = self.stash("")
@@ -361,15 +364,29 @@ def _joins_code(text: str) -> bool:
 
 def _extensions(text: str, stash: Callable[[str], str]) -> str:
     """The extensions ``{::comment}``, ``{::nomarkdown}`` and ``{::options /}``, as kramdown reads them."""
-
-    def replace(match: re.Match[str]) -> str:
-        if match[1] == "comment":
-            return stash(f"<!-- {html.escape(match[2].strip(), quote=False).replace('--', '- -')} -->")
-        if match[1] == "nomarkdown":
-            return stash(match[2])
-        return ""
-
-    return _EXTENSION.sub(replace, text) if "{::" in text else text
+    if "{::" not in text:
+        return text
+    written: list[str] = []
+    position = 0
+    while (start := _EXTENSION_START.search(text, position)) is not None:
+        written.append(text[position : start.start()])
+        position = start.end()
+        if start[2] == "options":
+            continue
+        end = _EXTENSION_END.search(text, position)
+        if end is None:
+            written.append(start[0])  # Not closed (nor any after it): text, as in kramdown.
+            break
+        if end[1] not in ("", start[1]):
+            written.append(start[0])
+            continue
+        body, position = text[start.end() : end.start()], end.end()
+        if start[1] == "comment":
+            written.append(stash(f"<!-- {html.escape(body.strip(), quote=False).replace('--', '- -')} -->"))
+        else:
+            written.append(stash(body))
+    written.append(text[position:])
+    return "".join(written)
 
 
 def _join_attribute_lines(lines: list[str]) -> list[str]:
