@@ -18,7 +18,7 @@ from .build import build, check, dry_run
 from .config import Config, load_config
 from .dates import parse_date, zone
 from .entries import Progress
-from .errors import ConfigError, FeedlibError, LockTimeout, PostError, PostErrors, PublishError
+from .errors import ConfigError, FeedlibError, LockTimeout, PostError, PostErrors, PublishError, printable
 from .formats import FORMATS
 from .lock import DEFAULT_WAIT
 from .publish import Published
@@ -308,13 +308,20 @@ def _run_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class _Printable(logging.Formatter):
+    """Log records as lines, each one line whatever file names and values it holds."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return printable(super().format(record))
+
+
 @contextmanager
 def _logging(args: argparse.Namespace) -> Iterator[None]:
     """Library log records to stderr: warnings always, per-post detail with --verbose."""
     logger = logging.getLogger("feedlib")
     handler = logging.StreamHandler(sys.stderr)
     verbose = getattr(args, "verbose", False)
-    handler.setFormatter(logging.Formatter("%(name)s: %(message)s" if verbose else "feedlib: %(message)s"))
+    handler.setFormatter(_Printable("%(name)s: %(message)s" if verbose else "feedlib: %(message)s"))
     previous = logger.level
     logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
     logger.addHandler(handler)

@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .discover import JekyllLayout
-from .errors import ConfigError
+from .errors import ConfigError, shown
 from .formats import FORMATS
 from .model import DEFAULT_PERMALINK, Post, Site
 from .render import check_markdown_extensions, check_renderer
@@ -203,25 +203,27 @@ class _Table:
     def text(self, key: str, default: str | None = None) -> str | None:
         value = self.data.get(key, default)
         if value is not None and not isinstance(value, str):
-            raise self.error(f"{self.name}.{key} must be a string, got {value!r}")
+            raise self.error(f"{self.name}.{key} must be a string, got {shown(value)}")
         return value
 
     def integer(self, key: str, default: int, minimum: int) -> int:
         value = self.data.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise self.error(f"{self.name}.{key} must be a whole number of at least {minimum}, got {value!r}")
+            raise self.error(
+                f"{self.name}.{key} must be a whole number of at least {minimum}, got {shown(value)}"
+            )
         return value
 
     def strings(self, key: str, default: tuple[str, ...]) -> tuple[str, ...]:
         value = self.data.get(key, list(default))
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise self.error(f"{self.name}.{key} must be a list of strings, got {value!r}")
+            raise self.error(f"{self.name}.{key} must be a list of strings, got {shown(value)}")
         return tuple(value)
 
     def flag(self, key: str, default: bool = False) -> bool:
         value = self.data.get(key, default)
         if not isinstance(value, bool):
-            raise self.error(f"{self.name}.{key} must be true or false, got {value!r}")
+            raise self.error(f"{self.name}.{key} must be true or false, got {shown(value)}")
         return value
 
     def path(self, key: str, default: str) -> Path:
@@ -328,7 +330,7 @@ def config_from_mapping(data: Mapping[str, Any], source: Path | None = None) -> 
 def _liquid(site: _Table, build: _Table, options: BuildOptions) -> LiquidSettings:
     enabled = build.data.get("liquid", False)
     if not isinstance(enabled, bool):
-        raise build.error(f"build.liquid must be true or false, got {enabled!r}")
+        raise build.error(f"build.liquid must be true or false, got {shown(enabled)}")
     data = site.data.get("data", {})
     if not isinstance(data, Mapping):
         raise site.error("[site.data] must be a table")

@@ -7,6 +7,8 @@ import re
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .errors import shown
+
 __all__ = ["date_from_filename", "microseconds", "parse_date", "zone"]
 
 # Two fixed, different defaults: a string that leaves a field out would take it
@@ -44,7 +46,7 @@ def zone(name: str) -> tzinfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ValueError(f"unknown timezone {name!r}") from error
+        raise ValueError(f"unknown timezone {shown(name)}") from error
 
 
 @functools.lru_cache(maxsize=256)
@@ -72,7 +74,7 @@ def _zone_of(name: str | None, offset: int | None) -> tzinfo | None:
         return None
     hours = _ZONE_NAMES.get(name.upper())
     if hours is None:
-        raise _UnknownZone(f"unknown time zone {name!r}: write an offset such as +0900")
+        raise _UnknownZone(f"unknown time zone {shown(name)}: write an offset such as +0900")
     return timezone(timedelta(hours=hours))
 
 
@@ -124,11 +126,11 @@ def _parse_string(text: str) -> datetime:
     try:
         first, second = (dateparser.parse(text, default=d, tzinfos=_zone_of) for d in _DEFAULTS)
     except _UnknownZone as error:
-        raise ValueError(f"cannot read {text!r}: {error}") from None
+        raise ValueError(f"cannot read {shown(text)}: {error}") from None
     except (ValueError, OverflowError) as error:
-        raise ValueError(f"cannot read {text!r} as a date") from error
+        raise ValueError(f"cannot read {shown(text)} as a date") from error
     if first.date() != second.date():
-        raise ValueError(f"{text!r} is not a complete date (year, month and day)")
+        raise ValueError(f"{shown(text)} is not a complete date (year, month and day)")
     return first
 
 
@@ -165,13 +167,13 @@ def parse_date(value: object, tz: tzinfo) -> datetime:
     elif isinstance(value, str) and value.strip():
         moment = _parse_string(value.strip())
     else:
-        raise ValueError(f"expected a date such as 2025-10-08 08:40:48 +0000, got {value!r}")
+        raise ValueError(f"expected a date such as 2025-10-08 08:40:48 +0000, got {shown(value)}")
     try:
         return _normalized(moment, tz)
     except OverflowError:
-        raise ValueError(f"{value!r} is out of the supported range of dates") from None
+        raise ValueError(f"{shown(value)} is out of the supported range of dates") from None
     except ValueError as error:
-        raise ValueError(f"{value!r} is not a valid date: {error}") from None
+        raise ValueError(f"{shown(value)} is not a valid date: {error}") from None
 
 
 def date_from_filename(stem: str, tz: tzinfo) -> tuple[datetime | None, str]:

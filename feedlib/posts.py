@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from .dates import date_from_filename, parse_date, zone
 from .discover import discover_posts
-from .errors import PostError, raise_or_report
+from .errors import PostError, raise_or_report, shown
 from .frontmatter import SCALARS, FrontMatter, split_front_matter
 from .model import Enclosure, Image, Post, PostFile, Site, parse_authors
 from .text import collapse_whitespace, scalar_text, strip_xml_illegal, utf8_is_xml_legal
@@ -175,7 +175,7 @@ def _entry_id(fm: FrontMatter, file: _File, fields: Mapping[str, Any]) -> str | 
         return value
     raise fm.error(
         "id",
-        f"{value!r} is not a feed id: use an http(s) URL, a tag: URI "
+        f"{shown(value)} is not a feed id: use an http(s) URL, a tag: URI "
         "(tag:example.com,2025:post-1) or urn:uuid:…, or leave id out to use the permalink",
     )
 
@@ -198,7 +198,7 @@ def _image(fm: FrontMatter, file: _File, fields: Mapping[str, Any]) -> Image | N
     if isinstance(value, Mapping):
         unknown = sorted(str(key) for key in value if key not in ("path", "alt"))
         if unknown:
-            raise fm.error("image", f"unknown key {unknown[0]!r}; an image has path and alt")
+            raise fm.error("image", f"unknown key {shown(unknown[0])}; an image has path and alt")
         alt = value.get("alt")
         if alt is not None and not isinstance(alt, SCALARS):
             raise fm.field_error("image", "alt", f"must be text, got a {kind_of(alt)}")
@@ -216,11 +216,11 @@ def _enclosure(fm: FrontMatter, file: _File, fields: Mapping[str, Any]) -> Enclo
         raise fm.error("enclosure", f"expected a mapping with url, length and type, got a {kind_of(value)}")
     unknown = sorted(str(key) for key in value if key not in ("url", "length", "type"))
     if unknown:
-        raise fm.error("enclosure", f"unknown key {unknown[0]!r}; an enclosure has url, length and type")
+        raise fm.error("enclosure", f"unknown key {shown(unknown[0])}; an enclosure has url, length and type")
     length, kind = value.get("length"), value.get("type")
     if isinstance(length, bool) or not isinstance(length, int) or length < 0:
         raise fm.field_error(
-            "enclosure", "length", f"must be the file's size in bytes (0 or more), got {length!r}"
+            "enclosure", "length", f"must be the file's size in bytes (0 or more), got {shown(length)}"
         )
     try:
         mime_type = check_mime_type(kind)
@@ -238,7 +238,7 @@ def _language(fm: FrontMatter, file: _File, fields: Mapping[str, Any]) -> str | 
     try:
         return check_language(tag, "lang")
     except ValueError:
-        raise fm.error("lang", f"must be a language tag such as ja or en-US, got {value!r}") from None
+        raise fm.error("lang", f"must be a language tag such as ja or en-US, got {shown(value)}") from None
 
 
 # -- the table --------------------------------------------------------------------------------

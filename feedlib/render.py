@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .errors import ConfigError
+from .errors import ConfigError, shown
 from .links import fragment
 from .model import RENDERERS
 from .text import collapse_whitespace, strip_xml_illegal, truncate
@@ -129,7 +129,7 @@ def check_markdown_extensions(extensions: tuple[str, ...]) -> tuple[str, ...]:
 def check_renderer(name: str) -> str:
     """``name`` if it is a renderer that can run here; :class:`ConfigError` otherwise."""
     if name not in RENDERERS:
-        raise ConfigError(f"build.renderer must be one of {', '.join(RENDERERS)}, got {name!r}")
+        raise ConfigError(f"build.renderer must be one of {', '.join(RENDERERS)}, got {shown(name)}")
     if name == "commonmark":
         try:
             import cmarkgfm  # noqa: F401

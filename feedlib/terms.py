@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Generic, Protocol, TypeVar
 
-from .errors import ConfigError
+from .errors import ConfigError, shown
 from .formats import FORMATS
 from .model import Site
 from .text import hex_digest
@@ -150,12 +150,12 @@ def check_term_path(pattern: str) -> str:
     'feed/by_tag/:term.xml'
     """
     if pattern.count(TERM_PLACEHOLDER) != 1 or not pattern.endswith(".xml"):
-        raise ValueError(f"must hold {TERM_PLACEHOLDER} once and end in .xml, got {pattern!r}")
+        raise ValueError(f"must hold {TERM_PLACEHOLDER} once and end in .xml, got {shown(pattern)}")
     if "\\" in pattern or "\0" in pattern or pattern.startswith("/"):
-        raise ValueError(f"must be a relative path with / between folders, got {pattern!r}")
+        raise ValueError(f"must be a relative path with / between folders, got {shown(pattern)}")
     parts = pattern.split("/")
     if any(part in ("", ".", "..") for part in parts):
-        raise ValueError(f"must not hold empty, '.' or '..' folders, got {pattern!r}")
+        raise ValueError(f"must not hold empty, '.' or '..' folders, got {shown(pattern)}")
     return pattern
 
 

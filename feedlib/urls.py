@@ -10,6 +10,7 @@ from datetime import datetime
 from urllib.parse import quote, unquote, urlsplit
 
 from .dates import zone
+from .errors import shown
 from .model import Post, Site
 
 __all__ = ["PERMALINK_STYLES", "absolute_url", "expand_permalink", "post_url", "slugify"]
@@ -190,7 +191,7 @@ def _canonical(url: str) -> str:
     try:
         parts = urlsplit(unicodedata.normalize("NFC", url))
     except ValueError as error:
-        raise ValueError(f"{url!r} is not a valid URL: {error}") from None
+        raise ValueError(f"{shown(url)} is not a valid URL: {error}") from None
     scheme = parts.scheme.lower()
     netloc = parts.netloc.lower()
     if netloc.endswith(_DEFAULT_PORTS.get(scheme, "\0")):

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..config import DEFAULT_CACHE, Config, LiquidSettings, config_from_mapping
 from ..discover import JekyllLayout
-from ..errors import ConfigError
+from ..errors import ConfigError, shown
 from ..terms import TERM_PLACEHOLDER
 
 __all__ = [
@@ -156,14 +156,14 @@ class _Reader:
         if value is None or value == "":
             return None
         if not isinstance(value, str | int | float) or isinstance(value, bool):
-            raise self.error(key, f"expected text, got {value!r}")
+            raise self.error(key, f"expected text, got {shown(value)}")
         return str(value)
 
     def names(self, key: str, value: object) -> tuple[str, ...]:
         if isinstance(value, str):
             return tuple(item.strip() for item in value.split(",") if item.strip())
         if not isinstance(value, list) or not all(isinstance(item, str | int) for item in value):
-            raise self.error(key, f"expected a list of names, got {value!r}")
+            raise self.error(key, f"expected a list of names, got {shown(value)}")
         return tuple(str(item) for item in value)
 
 
@@ -195,7 +195,7 @@ def _feed_path(reader: _Reader, feed: Mapping[str, Any]) -> str:
     path = (reader.text_of("path", feed) or "feed.xml").lstrip("/")
     pure = PurePosixPath(path)
     if not path or ".." in pure.parts or "\\" in path or "\0" in path or path.endswith("/"):
-        raise reader.error("feed.path", f"must be a file path inside the site, got {path!r}")
+        raise reader.error("feed.path", f"must be a file path inside the site, got {shown(path)}")
     return pure.as_posix()
 
 
@@ -217,10 +217,12 @@ def _feed_terms(reader: _Reader, feed: Mapping[str, Any]) -> JekyllFeed:
         }
         tags_path = reader.text_of("path", value)
     elif value not in (None, False):
-        raise reader.error("feed.tags", f"expected true or a mapping with only/except/path, got {value!r}")
+        raise reader.error(
+            "feed.tags", f"expected true or a mapping with only/except/path, got {shown(value)}"
+        )
     excerpt_only = feed.get("excerpt_only", False)
     if not isinstance(excerpt_only, bool):
-        raise reader.error("feed.excerpt_only", f"expected true or false, got {excerpt_only!r}")
+        raise reader.error("feed.excerpt_only", f"expected true or false, got {shown(excerpt_only)}")
     return JekyllFeed(categories, tags, tags_path, "summary" if excerpt_only else "full")
 
 
@@ -271,7 +273,7 @@ def load_jekyll_config(site_dir: Path | str, *, drafts: bool = False) -> Config:
     reader = _Reader(root / JEKYLL_CONFIG)
     feed = reader.data.get("feed") or {}
     if not isinstance(feed, Mapping):
-        raise reader.error("feed", f"expected a mapping, got {feed!r}")
+        raise reader.error("feed", f"expected a mapping, got {shown(feed)}")
     try:
         config = config_from_mapping(_feedlib_tables(reader, feed), reader.path)
     except ConfigError as error:

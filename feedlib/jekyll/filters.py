@@ -22,6 +22,7 @@ from liquid.filter import with_environment
 from liquid.undefined import is_undefined
 
 from ..dates import parse_date, zone
+from ..errors import shown
 from ..model import Site
 from ..render import render_markdown
 from ..text import json_default
@@ -56,7 +57,7 @@ def _moment(value: object, env: Environment) -> datetime:
     renderer = renderer_of(env)
     if isinstance(value, str) and value.strip().lower() in _CLOCK_WORDS:
         raise FilterArgumentError(
-            f"{value!r} would put the build's clock in the feed; write a date, or use page.date",
+            f"{shown(value)} would put the build's clock in the feed; write a date, or use page.date",
             token=None,
         )
     try:

@@ -22,7 +22,7 @@ from liquid.token import Token
 
 from ..config import LiquidSettings
 from ..discover import POST_SUFFIXES, site_files
-from ..errors import PostError
+from ..errors import PostError, shown
 from ..frontmatter import read_front_matter
 from ..model import Post, Site
 from ..posts import FRONT_MATTER, decode_post
@@ -136,7 +136,7 @@ class PostRenderer:
             path = root / key
             if path.is_file() and path.resolve().is_relative_to(root.resolve()):
                 return absolute_url(_page_url(key, self._page_front_matter(path), self.site), self.site)
-        raise LiquidError(f"link: no post or page {target!r} in the site", token=token)
+        raise LiquidError(f"link: no post or page {shown(target)} in the site", token=token)
 
     def _page_front_matter(self, path: Path) -> Mapping[str, Any]:
         try:
@@ -148,7 +148,7 @@ class PostRenderer:
         """The absolute URL of the post named ``target`` (``2025-01-15-hello``, or ``news/2025-…``)."""
         match = _POST_NAME.match(target.strip().lstrip("/"))
         if match is None:
-            raise LiquidError(f"post_url: {target!r} is not a post name (YYYY-MM-DD-title)", token=token)
+            raise LiquidError(f"post_url: {shown(target)} is not a post name (YYYY-MM-DD-title)", token=token)
         folder, day, slug = match.groups()
         stem = f"{day}-{slug}"
         for key in sorted(self.urls):
@@ -157,7 +157,7 @@ class PostRenderer:
                 continue
             if folder is None or f"/{folder.strip('/')}/" in "/" + pure.parent.as_posix() + "/":
                 return self.urls[key]
-        raise LiquidError(f"post_url: no post named {target!r}", token=token)
+        raise LiquidError(f"post_url: no post named {shown(target)}", token=token)
 
     # -- rendering ------------------------------------------------------------------
 

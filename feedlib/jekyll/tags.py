@@ -20,6 +20,7 @@ from liquid.tag import Tag
 from liquid.token import TOKEN_EOF, TOKEN_EXPRESSION, TOKEN_TAG, Token
 from liquid.undefined import is_undefined
 
+from ..errors import shown
 from .filters import renderer_of
 
 __all__ = ["INCLUDED_FROM", "TAGS"]
@@ -134,10 +135,10 @@ class _HighlightTag(Tag):
         words = _expression(stream, token, "highlight").split()
         language, options = words[0], words[1:]
         if not _LANGUAGE.match(language):
-            raise LiquidSyntaxError(f"highlight: {language!r} is not a language name", token=token)
+            raise LiquidSyntaxError(f"highlight: {shown(language)} is not a language name", token=token)
         bad = [option for option in options if not _HIGHLIGHT_OPTION.match(option)]
         if bad:
-            raise LiquidSyntaxError(f"highlight: unknown option {bad[0]!r}", token=token)
+            raise LiquidSyntaxError(f"highlight: unknown option {shown(bad[0])}", token=token)
         next(stream)
         block = get_parser(self.env).parse_block(stream, (self.end, TOKEN_EOF))
         stream.expect(TOKEN_TAG, value=self.end)
@@ -188,7 +189,7 @@ class _IncludeTag(Tag):
         parts = PurePosixPath(path).parts
         if not _INCLUDE_NAME.match(path) or ".." in parts or path.startswith("/"):
             raise LiquidSyntaxError(
-                f"include: {path!r} is not a file name inside _includes/ "
+                f"include: {shown(path)} is not a file name inside _includes/ "
                 "('..' and absolute paths are refused)",
                 token=token,
             )
@@ -203,7 +204,9 @@ class _IncludeTag(Tag):
             params.append((name, literal, variable if literal is None else None))
             position = match.end()
         if rest[position:].strip(" ,"):
-            raise LiquidSyntaxError(f"include: cannot read the parameters {rest[position:]!r}", token=token)
+            raise LiquidSyntaxError(
+                f"include: cannot read the parameters {shown(rest[position:])}", token=token
+            )
         return _IncludeNode(token, path, params)
 
 
