@@ -43,8 +43,9 @@ MAX_FRONT_MATTER_VALUES = 100_000
 
 _YAML_FENCE = re.compile(r"^-{3,}\s*$", re.MULTILINE)
 _TOML_FENCE = re.compile(r"^\+{3}\s*$", re.MULTILINE)
-_TOML_END = re.compile(r"\s*\(at end of document\)")
-_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)")
+# tomllib writes one space before these; a leading \s* would make a search quadratic on spaces.
+_TOML_END = re.compile(r" \(at end of document\)")
+_TOML_POSITION = re.compile(r" \(at line (\d+), column \d+\)")
 # What PyYAML's safe constructors raise, without a position, on values such as
 # "2025-01-01 25:00:00" or explicit tags with impossible values
 # ("!!timestamp hello", "!!bool maybe").

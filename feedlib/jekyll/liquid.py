@@ -35,7 +35,9 @@ __all__ = ["PostRenderer", "read_includes"]
 # Posts whose Liquid asks for another post's URL: their rendering changes when
 # that post moves, so it is never cached.
 _URL_TAGS = re.compile(r"\{%-?\s*(?:link|post_url)\b")
-_POST_NAME = re.compile(r"^(?:(.+)/)*(\d+-\d+-\d+)-(.*)$")
+# "(?:(.+)/)?", not "*": the greedy ".+" takes every folder at once, and a repeated group
+# that can also match "/" tried every way of cutting the folders (exponential in them).
+_POST_NAME = re.compile(r"^(?:(.+)/)?(\d+-\d+-\d+)-(.*)$")
 
 
 def read_includes(folder: Path | None) -> dict[str, str]:

@@ -23,7 +23,7 @@ from liquid.undefined import is_undefined
 from ..errors import shown
 from .filters import renderer_of
 
-__all__ = ["INCLUDED_FROM", "TAGS"]
+__all__ = ["INCLUDED_FROM", "TAGS", "include_parameters"]
 
 _INCLUDE_NAME = re.compile(r"^[\w/.\-()+~#@]+$")
 _INCLUDE_PARAM = re.compile(
@@ -31,9 +31,13 @@ _INCLUDE_PARAM = re.compile(
 )
 _LANGUAGE = re.compile(r"^[\w+#.-]+$")
 _HIGHLIGHT_OPTION = re.compile(r"""^(linenos(?:=\w+)?|mark_lines="[\d ]*"|\w+=\S+)$""")
-_EDGE_NEWLINES = re.compile(r"\A(?:\r?\n)+|(?:\r?\n)+\Z")
+# Newlines at the start of a highlight block; those at its end are cut in code (a pattern
+# anchored at the end is tried from every newline of a run, quadratic in the run).
+_LEADING_NEWLINES = re.compile(r"\A(?:\r?\n)+")
 #: The attribute a Liquid error passing out of an include gets: the ``include`` tag's token.
 INCLUDED_FROM = "_feedlib_included_from"
+# An include's parameter: its name, and its literal value or the variable it names.
+_Param = tuple[str, str | None, str | None]
 
 
 def _expression(stream: Any, token: Token, what: str) -> str:
@@ -93,6 +97,15 @@ def _escape_html(text: str) -> str:
     return html.escape(text, quote=True).replace("&#x27;", "&#39;")
 
 
+def _without_edge_newlines(text: str) -> str:
+    r"""``text`` without the line ends (``\n`` or ``\r\n``) at its start and end."""
+    text = _LEADING_NEWLINES.sub("", text, count=1)
+    end = len(text)
+    while end and text[end - 1] == "\n":
+        end -= 2 if end >= 2 and text[end - 2] == "\r" else 1
+    return text[:end]
+
+
 class _HighlightNode(Node):
     __slots__ = ("block", "language")
 
@@ -109,7 +122,7 @@ class _HighlightNode(Node):
         inner = context.get_buffer(buffer)
         self.block.render(context, inner)
         # Jekyll's highlight tag with "highlighter: none": h(code).strip, then add_code_tag.
-        code = _escape_html(_EDGE_NEWLINES.sub("", inner.getvalue())).strip()
+        code = _escape_html(_without_edge_newlines(inner.getvalue())).strip()
         language = _escape_html(self.language)
         css = language.replace("+", "-")
         return buffer.write(
@@ -148,7 +161,7 @@ class _HighlightTag(Tag):
 class _IncludeNode(Node):
     __slots__ = ("params", "path")
 
-    def __init__(self, token: Token, path: str, params: list[tuple[str, str | None, str | None]]) -> None:
+    def __init__(self, token: Token, path: str, params: list[_Param]) -> None:
         super().__init__(token)
         self.path = path
         self.params = params
@@ -176,6 +189,30 @@ class _IncludeNode(Node):
         return 1
 
 
+def _after_separators(text: str, position: int) -> int:
+    """The first position from ``position`` on that is not a space or a comma."""
+    while position < len(text) and text[position] in " ,":
+        position += 1
+    return position
+
+
+def include_parameters(rest: str) -> tuple[list[_Param], str]:
+    """The ``name=value`` parameters of an include tag (name, literal, variable), and what is left unread.
+
+    Each parameter is matched where the last one ended, after spaces and
+    commas: a search would try every later position of a run that is no
+    parameter, quadratic in the run.
+    """
+    params: list[_Param] = []
+    position = _after_separators(rest, 0)
+    while (match := _INCLUDE_PARAM.match(rest, position)) is not None:
+        name, double, single, variable = match.groups()
+        literal = double if double is not None else single
+        params.append((name, literal, variable if literal is None else None))
+        position = _after_separators(rest, match.end())
+    return params, rest[position:].strip(" ,")
+
+
 class _IncludeTag(Tag):
     """Jekyll's ``{% include note.html text="hi" %}``: a file of ``_includes/``, with ``include.*``."""
 
@@ -193,20 +230,9 @@ class _IncludeTag(Tag):
                 "('..' and absolute paths are refused)",
                 token=token,
             )
-        params: list[tuple[str, str | None, str | None]] = []
-        position = 0
-        rest = rest.strip()
-        for match in _INCLUDE_PARAM.finditer(rest):
-            if rest[position : match.start()].strip(" ,"):
-                break
-            name, double, single, variable = match.groups()
-            literal = double if double is not None else single
-            params.append((name, literal, variable if literal is None else None))
-            position = match.end()
-        if rest[position:].strip(" ,"):
-            raise LiquidSyntaxError(
-                f"include: cannot read the parameters {shown(rest[position:])}", token=token
-            )
+        params, unread = include_parameters(rest.strip())
+        if unread:
+            raise LiquidSyntaxError(f"include: cannot read the parameters {shown(unread)}", token=token)
         return _IncludeNode(token, path, params)
 
 
