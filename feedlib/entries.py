@@ -20,13 +20,14 @@ from urllib.parse import urljoin, urlsplit
 from .cache import PostCache
 from .cache.stamps import post_digest
 from .dates import microseconds
-from .errors import ConfigError, PostChanged, PostError, raise_or_report
+from .errors import ConfigError, PostChanged, PostError, raise_or_report, shown
 from .links import absolute_links
 from .model import Author, Enclosure, Entry, Image, Post, PostRecord, Rendered, Site
 from .parallel import map_ordered
 from .render import render_markdown, sanitize_html, summarize
 from .text import strip_xml_illegal, xml_safe_author
 from .urls import absolute_url, post_url, with_parameters
+from .values import off_site
 
 if TYPE_CHECKING:
     from .jekyll.liquid import PostRenderer
@@ -80,14 +81,24 @@ def entry_id(post: Post, site: Site) -> str:
 def post_identity(post: Post, site: Site) -> tuple[str, str]:
     """The absolute URL and the entry id of ``post``: what no two posts may share.
 
-    Raises :class:`PostError` when either cannot be made.
+    Raises :class:`PostError` when either cannot be made, or leads out of the
+    site (:func:`~feedlib.values.off_site`; an id may also be a ``tag:`` or
+    ``urn:uuid:`` URI).
     """
     try:
         url = post_url(post, site)
         # Most posts have no id of their own: their id is the URL, made once.
-        return url, url if post.id is None else entry_id(post, site)
+        ident = url if post.id is None else entry_id(post, site)
     except ValueError as error:
         raise PostError(post.path, f"cannot make its URL: {error}") from None
+    base = absolute_url("", site)
+    for what, link in (("URL", url), ("id", ident)):
+        if what == "id" and (link is url or link.startswith(("tag:", "urn:uuid:"))):
+            continue
+        problem = off_site(link, base)
+        if problem is not None:
+            raise PostError(post.path, f"its {what} {shown(link)} is {problem}")
+    return url, ident
 
 
 def _clashes(records: Sequence[PostRecord]) -> list[PostError]:

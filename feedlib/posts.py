@@ -22,6 +22,7 @@ from .discover import discover_posts
 from .errors import PostError, raise_or_report, shown
 from .frontmatter import SCALARS, FrontMatter, split_front_matter
 from .model import Enclosure, Image, Post, PostFile, Site, parse_authors
+from .onsite import check_links
 from .text import collapse_whitespace, scalar_text, strip_xml_illegal, utf8_is_xml_legal
 from .values import ABSOLUTE_HTTP, check_language, check_media_url, check_mime_type, kind_of
 
@@ -368,13 +369,15 @@ def parse_post(
     fields: dict[str, Any] = {}
     for key in FRONT_MATTER:
         fields[key.field] = key.read(fm, file, fields)
-    return Post(
+    post = Post(
         path=path,
         body=fm.body,
         front_matter=dict(fm.data),
         body_line=text.count("\n", 0, len(text) - len(fm.body)) + 1,
         **fields,
     )
+    check_links(fm, post, site)
+    return post
 
 
 def read_bytes(file: PostFile) -> bytes:

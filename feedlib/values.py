@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import shown
@@ -36,6 +36,7 @@ __all__ = [
     "describe_type",
     "fits",
     "kind_of",
+    "off_site",
 ]
 
 # The addr-spec feed validators accept (ASCII, dotted domain).
@@ -328,3 +329,25 @@ def check_fields(record: object, prefix: str, keys: Mapping[str, str] | None = N
         checked = check_type(value, field.type, key)
         if checked is not value:
             object.__setattr__(record, field.name, checked)
+
+
+def off_site(url: str, base: str) -> str | None:
+    """What keeps ``url`` from being an entry's link or id on the site at ``base``; ``None`` if nothing.
+
+    Both are canonical absolute URLs (:func:`feedlib.urls.absolute_url`).
+    An entry's link is followed by every reader: it must be an http(s) URL
+    under the site's URL (its scheme, host and path), and its path must hold
+    no ``.`` or ``..`` segment, percent-encoded or not, that would lead out of it.
+    """
+    if not url.startswith(base):
+        scheme = urlsplit(url).scheme.lower()
+        if scheme not in ("http", "https"):
+            return f"a {scheme or 'relative'} URL; entries link to http(s) URLs on the site ({base})"
+        return f"outside the site: entries link to URLs under {base}"
+    rest = url[len(base) :]
+    if "/." not in "/" + rest and "%" not in rest and "\\" not in rest:
+        return None  # No segment can be "." or "..": the usual case, cheaply.
+    path = unquote(urlsplit(url).path).replace("\\", "/")
+    if any(segment in (".", "..") for segment in path.split("/")):
+        return "its path has a '.' or '..' segment: write the path without them"
+    return None
