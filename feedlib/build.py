@@ -61,18 +61,20 @@ class CheckReport:
     problems: tuple[PostError, ...]
 
 
-def post_files(config: Config) -> list[PostFile]:
+def post_files(config: Config, on_error: Callable[[PostError], None] | None = None) -> list[PostFile]:
     """The post files of ``config``: as Jekyll finds them (a Jekyll site), else all under ``build.posts``.
 
-    With ``build.dates = "git"``, each carries the times of its first and
-    last commits (:func:`~feedlib.history.add_commit_dates`); a
+    What cannot be read (a folder, a link out of the site) is raised as
+    :class:`~feedlib.errors.PostErrors`, or passed to ``on_error``. With
+    ``build.dates = "git"``, each carries the times of its first and last
+    commits (:func:`~feedlib.history.add_commit_dates`); a
     :class:`~feedlib.errors.ConfigError` names the folder when it is not in
     a git repository.
     """
     if config.jekyll is not None:
-        files, folder = config.jekyll.post_files(), config.jekyll.root
+        files, folder = config.jekyll.post_files(on_error), config.jekyll.root
     else:
-        files, folder = discover_posts(config.build.posts), config.build.posts
+        files, folder = discover_posts(config.build.posts, on_error), config.build.posts
     return add_commit_dates(files, folder) if config.build.dates == "git" else files
 
 
@@ -173,7 +175,8 @@ def _render_site(
     invalid: list[PostError] = []
     # A feed of every post shows (nearly) every post read: render each where it is read.
     render = config.build.limit is None and not config.liquid.enabled
-    records = read_posts(post_files(config), config.site, cache=cache, on_error=invalid.append, render=render)
+    files = post_files(config, invalid.append)
+    records = read_posts(files, config.site, cache=cache, on_error=invalid.append, render=render)
     liquid = _liquid_renderer(config, records)
     failed: list[PostError] = []
     while True:
@@ -393,7 +396,7 @@ def check(config: Config, *, now: datetime | None = None) -> CheckReport:
     future-dated posts, which are not published and so not checked for clashes.
     """
     invalid: list[PostError] = []
-    files = post_files(config)
+    files = post_files(config, invalid.append)
     records = read_posts(files, config.site, cache=open_cache(config), on_error=invalid.append)
     clashes: list[PostError] = []
     published = select_posts(records, now=now, on_error=clashes.append)

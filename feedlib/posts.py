@@ -422,7 +422,7 @@ def load_posts(
     """
     posts: list[Post] = []
     errors: list[PostError] = []
-    for file in discover_posts(folder):
+    for file in discover_posts(folder, errors.append):
         try:
             posts.append(read_post(file, site)[0])
         except PostError as error:
