@@ -81,7 +81,8 @@ ERRORS = [
     ("{% include ../../etc/passwd %}\n", 4, "'..' and absolute paths are refused"),
     ("{% include /etc/passwd %}\n", 4, "'..' and absolute paths are refused"),
     ("{% include missing.html %}\n", 4, "missing.html"),
-    ("x\n{% for i in (1..1000000000) %}{{ i }}{% endfor %}\n", 5, "loop iteration limit"),
+    ("x\n{% for i in (1..1000000000) %}{{ i }}{% endfor %}\n", 5, "range of 1,000,000,000 numbers"),
+    ("x\n{% for i in (1..999) %}{% for j in (1..999) %}{% endfor %}{% endfor %}\n", 5, "loop iteration"),
     ("{% for i in (1..90000) %}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx{% endfor %}\n", 4, "output stream limit"),
     ('{{ "now" | date: "%Y" }}\n', 4, "would put the build's clock in the feed"),
     ('{{ "today" | date_to_xmlschema }}\n', 4, "would put the build's clock in the feed"),
@@ -106,7 +107,7 @@ def test_recursive_include_hits_the_depth_limit(site: Path, capsys: pytest.Captu
     path = _post(site, "2025-02-01-bad.md", "{% include loop.html %}\n")
     assert run_main("build", "--jekyll", site, "--now", NOW) == 1
     err = capsys.readouterr().err
-    assert f"{path}:4: Liquid: maximum context depth reached" in err
+    assert f"{path}:4: Liquid: include loop.html: includes nest more than 20 deep" in err
     assert not (site / "_site" / "feed.xml").exists()
 
 

@@ -1,36 +1,43 @@
 """Liquid in posts, rendered before Markdown as Jekyll renders it (python-liquid 2).
 
 Jekyll's tags (:mod:`.tags`) and filters (:mod:`.filters`) are added to a
-python-liquid environment with limits on loop iterations, output size and
-include depth. Templates read nothing but the post, the site's settings and
-the files of ``_includes/`` (read once, up front: an include can name
-nothing else), never run code and never read the clock.
+python-liquid environment with limits on loop iterations, output size,
+ranges, and the depth and number of includes. Templates read nothing but the
+post, the site's settings and the files of ``_includes/`` (each read when
+first included: :mod:`.includes`), never run code and never read the clock.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from liquid import DictLoader, Environment, Mode
+from liquid import Environment, Mode
+from liquid.ast import Node
+from liquid.builtin.expressions.primitive import RangeLiteral
 from liquid.exceptions import LiquidError
+from liquid.expression import Expression
 from liquid.token import Token
 
 from ..config import LiquidSettings
-from ..discover import POST_SUFFIXES, site_files
-from ..errors import PostError, shown
+from ..discover import POST_SUFFIXES
+from ..errors import QUOTE_MAX, PostError, clipped, shown
 from ..frontmatter import read_front_matter
 from ..model import Post, Site
 from ..posts import FRONT_MATTER, decode_post
 from ..urls import PERMALINK_STYLES, absolute_url, expand_permalink
 from .filters import FILTERS
+from .includes import Includes
 from .tags import INCLUDED_FROM, TAGS
 
-__all__ = ["PostRenderer", "read_includes"]
+__all__ = ["RANGE_MAX", "PostRenderer"]
+
+#: The most numbers a range literal ``(1..n)`` may give: as many as a loop may run.
+RANGE_MAX = 100_000
 
 # Posts whose Liquid asks for another post's URL: their rendering changes when
 # that post moves, so it is never cached.
@@ -40,22 +47,58 @@ _URL_TAGS = re.compile(r"\{%-?\s*(?:link|post_url)\b")
 _POST_NAME = re.compile(r"^(?:(.+)/)?(\d+-\d+-\d+)-(.*)$")
 
 
-def read_includes(folder: Path | None) -> dict[str, str]:
-    """Every file under ``folder`` by its ``/``-separated path, as text; nothing outside it."""
-    return {name: decode_post(path, path.read_bytes()) for name, path in site_files(folder).items()}
+class _BoundedRange(RangeLiteral):
+    """A range literal ``(1..n)`` of at most :data:`RANGE_MAX` numbers.
+
+    python-liquid bounds loops, but a range passed to a filter is not a loop:
+    ``(1..100000000) | join: ","`` built a string of 900 MB.
+    """
+
+    __slots__ = ()
+
+    def _make_range(self, start: Any, stop: Any) -> range:
+        numbers = super()._make_range(start, stop)
+        if len(numbers) > RANGE_MAX:
+            raise LiquidError(f"range of {len(numbers):,} numbers; at most {RANGE_MAX:,}", token=self.token)
+        return numbers
+
+
+def _bound_ranges(nodes: list[Node]) -> None:
+    """Make every range literal in ``nodes`` (and the nodes and expressions under them) a bounded one."""
+    waiting: list[Node] = list(nodes)
+    while waiting:
+        node = waiting.pop()
+        expressions: list[Expression] = list(node.expressions())
+        while expressions:
+            expression = expressions.pop()
+            if type(expression) is RangeLiteral:
+                expression.__class__ = _BoundedRange
+            expressions.extend(expression.children())
+        waiting.extend(node.children(None, include_partials=False))  # type: ignore[arg-type]
 
 
 class _Limited(Environment):
-    """python-liquid with limits: no template loops, nests or writes without bound."""
+    """python-liquid with limits: no template loops, nests, ranges or writes without bound.
+
+    Includes nest at most :data:`~feedlib.jekyll.tags.INCLUDE_DEPTH` deep
+    (counted by the include tag: python-liquid's context depth counts two or
+    more for each, so its limit is set well above) and load at most
+    :data:`~feedlib.jekyll.includes.INCLUDE_LOADS_MAX` files per post.
+    """
 
     loop_iteration_limit = 100_000
     output_stream_limit = 2_000_000
-    context_depth_limit = 20
+    context_depth_limit = 100
     local_namespace_limit = 2_000_000
 
-    def __init__(self, renderer: PostRenderer, includes: dict[str, str]) -> None:
+    def __init__(self, renderer: PostRenderer, includes: Includes) -> None:
         self.renderer = renderer
-        super().__init__(loader=DictLoader(includes), tolerance=Mode.STRICT, strict_filters=True)
+        super().__init__(loader=includes, tolerance=Mode.STRICT, strict_filters=True)
+
+    def _parse(self, source: str) -> list[Node]:
+        nodes = super()._parse(source)
+        _bound_ranges(nodes)
+        return nodes
 
 
 class _JekyllTime(datetime):
@@ -105,7 +148,8 @@ class PostRenderer:
         self.site = site
         self.settings = settings
         self.urls = dict(urls)
-        self._env = _Limited(self, read_includes(settings.includes))
+        self._includes = Includes(settings.includes)
+        self._env = _Limited(self, self._includes)
         for tag in TAGS:
             self._env.add_tag(tag)
         for name, function in FILTERS.items():
@@ -183,6 +227,7 @@ class PostRenderer:
 
     def render(self, post: Post) -> str:
         """The body of ``post`` with its Liquid rendered; :class:`PostError` naming the file and line."""
+        self._includes.start_post()
         try:
             template = self._env.from_string(post.body, path=str(post.path))
             return template.render(site=dict(self.settings.site), page=self.page(post))
@@ -192,16 +237,18 @@ class PostRenderer:
             raise PostError(post.path, "Liquid: templates nested too deeply") from None
 
     def _post_error(self, post: Post, error: LiquidError) -> PostError:
-        message = str(error.message) if error.message is not None else type(error).__name__
+        message = (
+            clipped(str(error.message), 4 * QUOTE_MAX) if error.message is not None else type(error).__name__
+        )
         token = error.token
         # An unclosed block is found at the end of the post.
         line = post.body_line + post.body.rstrip("\n").count("\n") if "end of" in message else None
-        if token is not None and token.start_index >= 0 and token.source != post.body:
+        if token is None or token.start_index < 0 or token.source != post.body:
             included: Token | None = getattr(error, INCLUDED_FROM, None)
             context = error.context()
             if context is not None:
                 message = f"{message} (in an include, at its line {context[0]})"
-            token = included
+            token = included if included is not None else token
         if token is not None and token.start_index >= 0 and token.source == post.body:
             line = post.body_line + token.source.count("\n", 0, token.start_index)
         return PostError(post.path, f"Liquid: {message}", line)
@@ -210,9 +257,6 @@ class PostRenderer:
         """Whether the rendering of ``post`` reads other posts' URLs (so is not worth caching)."""
         if _URL_TAGS.search(post.body):
             return True
-        return "include" in post.body and any(_URL_TAGS.search(text) for text in self._includes())
-
-    def _includes(self) -> Sequence[str]:
-        loader = self._env.loader
-        assert isinstance(loader, DictLoader)
-        return list(loader.templates.values())
+        return "include" in post.body and any(
+            _URL_TAGS.search(text) for text in self._includes.used_by(post.body)
+        )

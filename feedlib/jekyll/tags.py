@@ -23,7 +23,7 @@ from liquid.undefined import is_undefined
 from ..errors import shown
 from .filters import renderer_of
 
-__all__ = ["INCLUDED_FROM", "TAGS", "include_parameters"]
+__all__ = ["INCLUDED_FROM", "INCLUDE_DEPTH", "TAGS", "include_parameters"]
 
 _INCLUDE_NAME = re.compile(r"^[\w/.\-()+~#@]+$")
 _INCLUDE_PARAM = re.compile(
@@ -36,6 +36,10 @@ _HIGHLIGHT_OPTION = re.compile(r"""^(linenos(?:=\w+)?|mark_lines="[\d ]*"|\w+=\S
 _LEADING_NEWLINES = re.compile(r"\A(?:\r?\n)+")
 #: The attribute a Liquid error passing out of an include gets: the ``include`` tag's token.
 INCLUDED_FROM = "_feedlib_included_from"
+#: How deep includes may nest: an include in a post is 1, an include in that include 2.
+INCLUDE_DEPTH = 20
+# Where a render context keeps how deep the include being rendered is.
+_DEPTH = "feedlib_include_depth"
 # An include's parameter: its name, and its literal value or the variable it names.
 _Param = tuple[str, str | None, str | None]
 
@@ -178,14 +182,26 @@ class _IncludeNode(Node):
             else:
                 found = context.get(variable.split("."), token=self.token)
                 values[name] = None if is_undefined(found) else found
+        depth = context.tag_namespace.get(_DEPTH, 0) + 1
         try:
+            if depth > INCLUDE_DEPTH:
+                raise LiquidError(
+                    f"include {self.path}: includes nest more than {INCLUDE_DEPTH} deep "
+                    "(does an include include itself?)",
+                    token=self.token,
+                )
             template = context.env.get_template(self.path, context=context, tag="include")
+            context.tag_namespace[_DEPTH] = depth
             with context.extend({"include": values}, template=template):
                 template.render_with_context(context, buffer, partial=True)
         except LiquidError as error:
+            if error.token is None:  # The loader's: the file cannot be included.
+                error.token = self.token
             # Passing outwards, the last include to set this is the one in the post.
             setattr(error, INCLUDED_FROM, self.token)
             raise
+        finally:
+            context.tag_namespace[_DEPTH] = depth - 1
         return 1
 
 
