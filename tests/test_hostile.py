@@ -362,7 +362,7 @@ def test_symlinked_include_out_of_site_is_refused(tmp_path: Path) -> None:
     # The post that uses it fails (naming the include); the unused broken links are one line each.
     assert_bounded(run)
     assert run.returncode == 1, run.describe()
-    assert_one_line_each(run, {"2025-01-02-uses-secret.md": 5, "loop.html": None, "dangling.html": None})
+    assert_one_line_each(run, {"2025-01-02-uses-secret.md": 8, "loop.html": None, "dangling.html": None})
     assert "secret.html" in next(line for line in run.problem_lines if "uses-secret" in line)
     assert SECRET not in run.stdout + run.stderr
     assert_nothing_published(out, {}, run)
