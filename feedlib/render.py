@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .errors import ConfigError, shown
+from .limits import check_markdown_work
 from .links import fragment
 from .model import RENDERERS
 from .text import collapse_whitespace, strip_xml_illegal, truncate
@@ -156,10 +157,12 @@ def render_markdown(source: str, extensions: Sequence[str] = ("extra",), rendere
 
     ``extensions`` are Python-Markdown's; cmarkgfm always renders GitHub-flavoured
     Markdown (tables, strikethrough, autolinks, footnotes). Raises
-    :class:`ValueError` for Markdown nested too deeply to render.
+    :class:`ValueError` for Markdown nested too deeply to render, or that
+    Python-Markdown would take minutes on (:func:`~feedlib.limits.check_markdown_work`).
     """
     if renderer == "commonmark":
         return _commonmark(source)
+    check_markdown_work(source)
     md = markdown_renderer(tuple(extensions))
     # One instance keeps footnotes, abbreviations and the like between
     # documents until reset.
