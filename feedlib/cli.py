@@ -244,7 +244,7 @@ def _ping(args: argparse.Namespace, config: Config, published: Sequence[Publishe
     from .websub import ping_hub
 
     for failure in ping_hub(hub, changed):
-        print(f"feedlib: warning: hub not notified for {failure}", file=sys.stderr)
+        print(printable(f"feedlib: warning: hub not notified for {failure}"), file=sys.stderr)
     if changed:
         _say(args, f"pinged {hub} for {len(changed)} feed{'s' if len(changed) != 1 else ''}")
 
