@@ -275,7 +275,7 @@ def _preview_lines(preview: FeedPreview) -> Iterator[str]:
 
 def _run_build(args: argparse.Namespace) -> int:
     config = _configure(args)
-    if args.wait < 0:
+    if not args.wait >= 0:  # NaN is neither below 0 nor above it.
         raise ConfigError(f"--wait must be 0 or more seconds, got {args.wait:g}")
     now, progress = _now(args.now, config), _progress(args)
     if args.ping and not config.site.hub:
