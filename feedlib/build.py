@@ -390,16 +390,22 @@ def dry_run(
 def check(config: Config, *, now: datetime | None = None) -> CheckReport:
     """Read every post as a build would and report every problem; writes nothing.
 
-    Problems are invalid posts, posts whose URL or id another post has, and
-    (when Liquid is on) published posts whose Liquid cannot be rendered.
-    ``now`` (default: the current time; timezone-aware) is the cut-off for
-    future-dated posts, which are not published and so not checked for clashes.
+    Problems are invalid posts (and files and folders that cannot be read),
+    posts whose URL or id another post has, a post whose term would give a
+    feed the path of another file, and (when Liquid is on) published posts
+    whose Liquid cannot be rendered. ``now`` (default: the current time;
+    timezone-aware) is the cut-off for future-dated posts, which are not
+    published and so not checked for clashes.
     """
     invalid: list[PostError] = []
     files = post_files(config, invalid.append)
     records = read_posts(files, config.site, cache=open_cache(config), on_error=invalid.append)
     clashes: list[PostError] = []
     published = select_posts(records, now=now, on_error=clashes.append)
+    try:
+        plan_feeds(config.site, config.build, published)  # A post's term may give a feed a taken path.
+    except PostError as error:
+        clashes.append(error)
     liquid = _liquid_renderer(config, records)
     if liquid is not None:
         invalid.extend(_liquid_problems(config, liquid, published))
