@@ -55,10 +55,15 @@ def _newest_first(record: PostRecord) -> tuple[int, str]:
 
 @dataclass(frozen=True)
 class CheckReport:
-    """What :func:`check` found: how many posts it read, and every problem."""
+    """What :func:`check` found: how many posts it read, every problem, and the settings it ignores.
+
+    ``ignored`` is :attr:`Config.ignored <feedlib.config.Config>`: worth saying
+    once, by a check, and not a problem.
+    """
 
     posts: int
     problems: tuple[PostError, ...]
+    ignored: tuple[str, ...] = ()
 
 
 def post_files(config: Config, on_error: Callable[[PostError], None] | None = None) -> list[PostFile]:
@@ -409,7 +414,7 @@ def check(config: Config, *, now: datetime | None = None) -> CheckReport:
     liquid = _liquid_renderer(config, records)
     if liquid is not None:
         invalid.extend(_liquid_problems(config, liquid, published))
-    return CheckReport(len(files), tuple(invalid + clashes))
+    return CheckReport(len(files), tuple(invalid + clashes), config.ignored)
 
 
 def _liquid_problems(

@@ -298,6 +298,8 @@ def _run_build(args: argparse.Namespace) -> int:
 def _run_check(args: argparse.Namespace) -> int:
     config = _configure(args)
     report = check(config, now=_now(args.now, config))
+    for setting in report.ignored:
+        print(printable(f"feedlib: warning: {setting}"), file=sys.stderr)
     for problem in report.problems:
         print(problem, file=sys.stderr)
     if report.problems:

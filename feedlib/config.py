@@ -145,6 +145,9 @@ class Config:
     ``jekyll`` is set for a Jekyll site (``feedlib build --jekyll``): its
     posts are found as Jekyll finds them, not every file under ``build.posts``.
     ``liquid`` says whether posts are rendered as Liquid, and with what.
+    ``ignored`` says, one message each, the settings feedlib accepts but does
+    not honour: ``feedlib check`` says them, a build does not (cron's mail
+    would carry them on every run).
     """
 
     site: Site
@@ -152,6 +155,7 @@ class Config:
     path: Path | None = None
     jekyll: JekyllLayout | None = None
     liquid: LiquidSettings = field(default_factory=LiquidSettings)
+    ignored: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         """Check each field's type (the path may be given as text)."""

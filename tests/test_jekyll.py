@@ -188,6 +188,8 @@ def test_unhonoured_feed_keys_are_warned_about(jekyll_site: Path, capsys: pytest
     write_config(jekyll_site, "url: https://example.com\nfeed:\n  icon: /icon.png\n")
     assert run_main("check", "--jekyll", jekyll_site, "--now", NOW) == 0
     assert "feed.icon not honoured" in capsys.readouterr().err
+    assert run_main("build", "--jekyll", jekyll_site, "--now", NOW, "--quiet") == 0
+    assert capsys.readouterr() == ("", "")  # Said by check, not on every build.
 
 
 def test_warm_build_from_cache_is_identical(jekyll_site: Path):

@@ -8,7 +8,6 @@ finds them (:class:`~feedlib.discover.JekyllLayout`).
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -54,7 +53,6 @@ CONFIG_KEYS = (
 #: The keys of jekyll-feed's ``feed:`` block that feedlib honours.
 FEED_KEYS = ("path", "posts_limit", "excerpt_only", "categories", "tags")
 
-_log = logging.getLogger(__name__)
 # feedlib's names for what a Jekyll key became, so errors speak Jekyll.
 _JEKYLL_NAMES = {
     "site.url": "url",
@@ -279,9 +277,8 @@ def load_jekyll_config(site_dir: Path | str, *, drafts: bool = False) -> Config:
     except ConfigError as error:
         raise _jekyll_error(reader, error.message) from None
     unknown = [key for key in feed if key not in FEED_KEYS]
-    if unknown:
-        ignored = ", ".join(f"feed.{key}" for key in unknown)
-        _log.warning("%s: %s not honoured by feedlib (see docs/jekyll.md)", reader.path, ignored)
+    ignored = ", ".join(f"feed.{key}" for key in unknown)
+    notes = (f"{reader.path}: {ignored} not honoured by feedlib (see docs/jekyll.md)",) if unknown else ()
     layout = JekyllLayout(
         root=root,
         drafts=drafts or reader.data.get("show_drafts") is True,
@@ -296,7 +293,8 @@ def load_jekyll_config(site_dir: Path | str, *, drafts: bool = False) -> Config:
         includes=root / (reader.text_of("includes_dir") or "_includes"),
         root=root,
     )
-    return replace(config, build=replace(config.build, paths=paths), jekyll=layout, liquid=liquid)
+    build = replace(config.build, paths=paths)
+    return replace(config, build=build, jekyll=layout, liquid=liquid, ignored=notes)
 
 
 def _destination(reader: _Reader) -> str:
