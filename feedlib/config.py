@@ -182,10 +182,10 @@ def _check_build_options(options: BuildOptions) -> None:
         raise ValueError(f"build.limit must be a whole number of at least 0, got {options.limit}")
     for name, path in options.paths.items():
         if name not in FORMATS:
-            raise ValueError(f"build.paths: unknown format {name!r} (known: {', '.join(FORMATS)})")
+            raise ValueError(f"build.paths: unknown format {shown(name)} (known: {', '.join(FORMATS)})")
         check_relative_path(path, f"build.paths.{name}")
     if options.dates not in DATE_SOURCES:
-        raise ValueError(f"build.dates must be one of {', '.join(DATE_SOURCES)}, got {options.dates!r}")
+        raise ValueError(f"build.dates must be one of {', '.join(DATE_SOURCES)}, got {shown(options.dates)}")
 
 
 class _Table:

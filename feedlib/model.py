@@ -17,7 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from .errors import ConfigError
+from .errors import ConfigError, shown
 from .values import (
     author_fields,
     check_author,
@@ -111,7 +111,7 @@ class Image:
         """Check the URL (http(s), or relative) and the alternative text."""
         object.__setattr__(self, "url", _checked(_media_url, self.url, "image"))
         if self.alt is not None and not isinstance(self.alt, str):
-            raise ConfigError(f"image.alt must be text, got {self.alt!r}")
+            raise ConfigError(f"image.alt must be text, got {shown(self.alt)}")
 
 
 def _media_url(url: object, key: str) -> str:
@@ -135,7 +135,7 @@ class Enclosure:
         length = self.length
         if isinstance(length, bool) or not isinstance(length, int) or length < 0:
             raise ConfigError(
-                f"enclosure.length must be the file's size in bytes (0 or more), got {length!r}"
+                f"enclosure.length must be the file's size in bytes (0 or more), got {shown(length)}"
             )
         try:
             object.__setattr__(self, "type", check_mime_type(self.type))
@@ -240,9 +240,9 @@ def _check_site(site: Site) -> None:
             f"build.summary_length must be a whole number of at least 2, got {site.summary_length}"
         )
     if site.renderer not in RENDERERS:
-        raise ValueError(f"build.renderer must be one of {', '.join(RENDERERS)}, got {site.renderer!r}")
+        raise ValueError(f"build.renderer must be one of {', '.join(RENDERERS)}, got {shown(site.renderer)}")
     if site.content not in CONTENT_MODES:
-        raise ValueError(f'build.content must be "full" or "summary", got {site.content!r}')
+        raise ValueError(f'build.content must be "full" or "summary", got {shown(site.content)}')
 
 
 def _frozen_mapping(data: Mapping[str, Any] | None = None) -> Mapping[str, Any]:

@@ -83,7 +83,7 @@ class TermFeedConfig:
         try:
             if self.kind not in TERM_KINDS:
                 raise ValueError(
-                    f"feeds: unknown kind of term feed {self.kind!r} (known: {', '.join(TERM_KINDS)})"
+                    f"feeds: unknown kind of term feed {shown(self.kind)} (known: {', '.join(TERM_KINDS)})"
                 )
             check_fields(self, f"feeds.{self.kind}")
             if self.kind == "languages":
