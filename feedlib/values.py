@@ -331,6 +331,10 @@ def check_fields(record: object, prefix: str, keys: Mapping[str, str] | None = N
             object.__setattr__(record, field.name, checked)
 
 
+# What decodes to a dot or a slash ("%2e", "%2f", "%5c"): only then can a path hide a dot segment.
+_ENCODED_DOT_OR_SLASH = re.compile(r"%(?:2[eEfF]|5[cC])")
+
+
 def off_site(url: str, base: str) -> str | None:
     """What keeps ``url`` from being an entry's link or id on the site at ``base``; ``None`` if nothing.
 
@@ -345,7 +349,7 @@ def off_site(url: str, base: str) -> str | None:
             return f"a {scheme or 'relative'} URL; entries link to http(s) URLs on the site ({base})"
         return f"outside the site: entries link to URLs under {base}"
     rest = url[len(base) :]
-    if "/." not in "/" + rest and "%" not in rest and "\\" not in rest:
+    if "/." not in "/" + rest and "\\" not in rest and not _ENCODED_DOT_OR_SLASH.search(rest):
         return None  # No segment can be "." or "..": the usual case, cheaply.
     path = unquote(urlsplit(url).path).replace("\\", "/")
     if any(segment in (".", "..") for segment in path.split("/")):
