@@ -9,7 +9,7 @@ What is compared, and how it is normalised so that only differences a reader wou
 
 - Feed: id, title, subtitle, the alternate and self links, icon, logo, authors and the
   language (``xml:lang``). The generator is ignored; ``updated`` is listed for
-  information only (jekyll-feed writes the build time there).
+  information only (jekyll-feed writes the build time there), with both titles.
 - Entries are matched by id; entries left over on both sides are then paired by their
   alternate link, then by title and published instant, then by the published instant
   alone, so that a feed whose ids all differ still has its other fields compared (the pair
@@ -52,7 +52,7 @@ XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 NS = {"a": ATOM, "media": MEDIA}
 
 FEED_FIELDS = ("id", "title", "subtitle", "alternate", "self", "icon", "logo", "authors", "lang")
-FEED_INFO_FIELDS = ("updated",)
+FEED_INFO_FIELDS = ("updated", "title")
 ENTRY_FIELDS = (
     "id",
     "link",
