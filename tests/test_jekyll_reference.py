@@ -310,7 +310,11 @@ def test_feed_level_fields(builds: dict[tuple[str, str], Built], case: tuple[str
 @needs_jekyll
 @pytest.mark.parametrize("case", FEEDS, ids=_feed_id)
 def test_same_entries(builds: dict[tuple[str, str], Built], case: tuple[str, str, str]) -> None:
-    """The same entries, by id: none only in jekyll-feed's feed or only in feedlib's."""
+    """The same posts: none only in jekyll-feed's feed or only in feedlib's.
+
+    Entries are paired by id, else by link, title or date, so that a post whose id alone
+    differs counts here as present (test_entry_field_equal[...-id] reports the id).
+    """
     result = comparison(builds, *case)
     assert [e.id for e in result.only_in_reference] == []
     assert [e.id for e in result.only_in_candidate] == []
