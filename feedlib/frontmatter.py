@@ -11,6 +11,7 @@ build that takes every post from its cache needs none of them.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Mapping
@@ -24,10 +25,12 @@ from .values import kind_of
 
 __all__ = [
     "HANDLERS",
+    "JEKYLL_HANDLERS",
     "MAX_FRONT_MATTER_VALUES",
     "FrontMatter",
     "FrontMatterHandler",
     "JSONHandler",
+    "JekyllYAMLHandler",
     "TOMLHandler",
     "YAMLHandler",
     "post_body",
@@ -212,13 +215,19 @@ class YAMLHandler(_FencedHandler):
     fence = _YAML_FENCE
     delimiter = "---"
 
+    def loader(self) -> Any:
+        """The PyYAML loader class: python-frontmatter's (libyaml's safe loader when PyYAML has it)."""
+        from frontmatter.default_handlers import SafeLoader
+
+        return SafeLoader
+
     def load(self, path: Path, fm_text: str, first_line: int) -> Any:
         """The YAML's value (an empty document is an empty mapping); errors name the line."""
         import yaml
         from frontmatter.default_handlers import YAMLHandler as LibraryHandler
 
         try:
-            data = LibraryHandler().load(fm_text)
+            data = LibraryHandler().load(fm_text, Loader=self.loader())
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             line = first_line + mark.line if mark is not None else None
@@ -287,12 +296,50 @@ class JSONHandler(FrontMatterHandler):
         return json.loads(fm_text)
 
 
+@functools.cache
+def _psych_loader() -> Any:
+    """The safe loader with Psych's timestamps, not YAML 1.1's (:func:`feedlib.rubytime.psych_timestamp`)."""
+    from frontmatter.default_handlers import SafeLoader
+
+    from .rubytime import PSYCH_TIMESTAMP, psych_timestamp
+
+    class PsychLoader(SafeLoader):  # type: ignore[misc,valid-type]
+        pass
+
+    tag = "tag:yaml.org,2002:timestamp"
+    PsychLoader.yaml_implicit_resolvers = {
+        first: [(kind, pattern) for kind, pattern in resolvers if kind != tag]
+        for first, resolvers in SafeLoader.yaml_implicit_resolvers.items()
+    }
+    PsychLoader.add_implicit_resolver(tag, PSYCH_TIMESTAMP, list("-0123456789"))
+
+    def construct(loader: Any, node: Any) -> Any:
+        text = loader.construct_scalar(node)
+        found = psych_timestamp(text)
+        return text if found is None else found
+
+    PsychLoader.add_constructor(tag, construct)
+    return PsychLoader
+
+
+class JekyllYAMLHandler(YAMLHandler):
+    """YAML front matter as Jekyll reads it: Psych's timestamps (a time without an offset is UTC)."""
+
+    def loader(self) -> Any:
+        """The safe loader with Psych's timestamps."""
+        return _psych_loader()
+
+
 #: The ways of writing front matter feedlib reads, in the order they are tried.
 HANDLERS: tuple[FrontMatterHandler, ...] = (YAMLHandler(), TOMLHandler(), JSONHandler())
+#: The only way a Jekyll site writes front matter, read as Jekyll reads it.
+JEKYLL_HANDLERS: tuple[FrontMatterHandler, ...] = (JekyllYAMLHandler(),)
 
 
-def _handler(path: Path, text: str) -> FrontMatterHandler:
-    for handler in HANDLERS:
+def _handler(
+    path: Path, text: str, handlers: tuple[FrontMatterHandler, ...] = HANDLERS
+) -> FrontMatterHandler:
+    for handler in handlers:
         if handler.detect(text):
             return handler
     raise PostError(
@@ -386,13 +433,16 @@ def _cleaned(path: Path, data: Any, first_line: int) -> Any:
         ) from None
 
 
-def split_front_matter(path: Path, text: str) -> FrontMatter:
+def split_front_matter(
+    path: Path, text: str, handlers: tuple[FrontMatterHandler, ...] = HANDLERS
+) -> FrontMatter:
     """The front matter of a post's ``text`` (from :func:`feedlib.posts.decode_post`) and its body.
 
-    Raises :class:`PostError` naming the file and line when there is none,
-    it cannot be read, or it is not a mapping.
+    ``handlers`` are the ways of writing it that are read (:data:`JEKYLL_HANDLERS`
+    for a Jekyll site). Raises :class:`PostError` naming the file and line when
+    there is none, it cannot be read, or it is not a mapping.
     """
-    handler = _handler(path, text)
+    handler = _handler(path, text, handlers)
     fm_text, first_line, body = handler.split(path, text)
     data = handler.load(path, fm_text, first_line)
     if _may_hold_xml_illegal(fm_text):
