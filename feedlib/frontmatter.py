@@ -11,6 +11,7 @@ build that takes every post from its cache needs none of them.
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import re
@@ -34,6 +35,7 @@ __all__ = [
     "TOMLHandler",
     "YAMLHandler",
     "post_body",
+    "psych_loader",
     "read_front_matter",
     "split_front_matter",
 ]
@@ -64,6 +66,17 @@ class FrontMatter:
         self.body = body
         self._lines = text.split("\n")
         self._first_line = first_line
+        self._inherited: frozenset[Any] = frozenset()
+
+    def merged(self, data: Mapping[Any, Any]) -> FrontMatter:
+        """The same file's front matter, saying ``data`` (its own merged with defaults from elsewhere).
+
+        An error about a key the file does not write names no line, and says where the value came from.
+        """
+        merged = copy.copy(self)
+        merged.data = data
+        merged._inherited = frozenset(key for key in data if key not in self.data)
+        return merged
 
     def line_of(self, key: str) -> int | None:
         """The line of the file where ``key`` is written, if it can be found."""
@@ -77,6 +90,8 @@ class FrontMatter:
 
     def error(self, key: str, message: str) -> PostError:
         """An error about ``key``, at its line."""
+        if key in self._inherited:
+            return PostError(self.path, f"{key} (from the site's defaults): {message}")
         return PostError(self.path, f"{key}: {message}", self.line_of(key))
 
     def field_error(self, key: str, field: str, message: str) -> PostError:
@@ -297,7 +312,7 @@ class JSONHandler(FrontMatterHandler):
 
 
 @functools.cache
-def _psych_loader() -> Any:
+def psych_loader() -> Any:
     """The safe loader with Psych's timestamps, not YAML 1.1's (:func:`feedlib.rubytime.psych_timestamp`)."""
     from frontmatter.default_handlers import SafeLoader
 
@@ -327,7 +342,7 @@ class JekyllYAMLHandler(YAMLHandler):
 
     def loader(self) -> Any:
         """The safe loader with Psych's timestamps."""
-        return _psych_loader()
+        return psych_loader()
 
 
 #: The ways of writing front matter feedlib reads, in the order they are tried.

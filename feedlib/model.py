@@ -38,7 +38,9 @@ __all__ = [
     "Author",
     "Enclosure",
     "Entry",
+    "FrontMatterDefault",
     "Image",
+    "JekyllSite",
     "Post",
     "PostFile",
     "PostRecord",
@@ -159,7 +161,50 @@ SITE_KEYS = {
     "content": "build.content",
     "sanitize": "build.sanitize",
     "url_parameters": "build.url_parameters",
+    "icon": "site.icon",
+    "logo": "site.logo",
 }
+
+
+def _frozen_mapping(data: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
+    return MappingProxyType(dict(data or {}))
+
+
+@dataclass(frozen=True)
+class FrontMatterDefault:
+    """One set of a Jekyll site's front-matter ``defaults``: the files it applies to, and what it gives them.
+
+    ``path`` is the scope's path (a folder or file name prefix, relative to
+    the site; ``*`` globs; empty: every file), ``type`` its type
+    (``posts``, a collection's name; ``None``: any), ``values`` the front
+    matter it gives, under each file's own.
+    """
+
+    path: str = ""
+    type: str | None = None
+    values: Mapping[str, Any] = field(default_factory=_frozen_mapping)
+
+
+@dataclass(frozen=True)
+class JekyllSite:
+    """What a Jekyll site says beyond feedlib's own settings (``--jekyll``): posts read as Jekyll reads them.
+
+    A site with this set has its posts' front matter read as Jekyll does
+    (Psych's dates, ``defaults`` applied, categories and tags merged as
+    Jekyll merges them) and its entries written as jekyll-feed writes them:
+    Jekyll's document id, times in the site's zone, the whole excerpt as the
+    summary. ``root`` is the site's folder (``defaults`` globs are matched
+    there); ``collections`` maps each collection's name to its permalink
+    pattern; ``authors`` is ``site.data.authors``, by key, and ``author``
+    the author of a post that names none (the site's, looked up there).
+    """
+
+    root: Path | None = None
+    defaults: tuple[FrontMatterDefault, ...] = ()
+    excerpt_separator: str = "\n\n"
+    collections: Mapping[str, str] = field(default_factory=_frozen_mapping)
+    authors: Mapping[str, Author] = field(default_factory=_frozen_mapping)
+    author: tuple[Author, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -185,6 +230,9 @@ class Site:
     Whether ``markdown_extensions`` load, and whether cmarkgfm is installed
     for ``renderer="commonmark"``, is known only when a post is rendered
     (a :class:`~feedlib.errors.ConfigError` then).
+    ``icon`` and ``logo`` are absolute URLs of the feed's images (Atom's
+    ``icon`` and ``logo``). ``jekyll`` is set for a Jekyll site read as
+    Jekyll reads it (``feedlib build --jekyll``).
     """
 
     url: str
@@ -201,6 +249,9 @@ class Site:
     content: str = "full"
     sanitize: bool = False
     url_parameters: tuple[tuple[str, str], ...] = ()
+    icon: str | None = None
+    logo: str | None = None
+    jekyll: JekyllSite | None = None
 
     def __post_init__(self) -> None:
         """Check every field, converting plain forms (see the class)."""
@@ -228,8 +279,9 @@ def _check_site(site: Site) -> None:
     check_site_url(site.url)
     if not site.title.strip():
         raise ValueError("site.title is required")
-    if site.hub is not None:
-        check_site_url(site.hub, "site.hub")
+    for key in ("hub", "icon", "logo"):
+        if getattr(site, key) is not None:
+            check_site_url(getattr(site, key), f"site.{key}")
     if site.language is not None:
         check_language(site.language)
     check_timezone(site.timezone)
@@ -243,10 +295,6 @@ def _check_site(site: Site) -> None:
         raise ValueError(f"build.renderer must be one of {', '.join(RENDERERS)}, got {shown(site.renderer)}")
     if site.content not in CONTENT_MODES:
         raise ValueError(f'build.content must be "full" or "summary", got {shown(site.content)}')
-
-
-def _frozen_mapping(data: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
-    return MappingProxyType(dict(data or {}))
 
 
 @dataclass(frozen=True)
@@ -279,6 +327,7 @@ class Post:
     excerpt_only: bool = False
     liquid: bool = True
     lang: str | None = None
+    excerpt_separator: str | None = None
     # Keys as YAML gives them: most are text, but "1:" or "2025-01-01:" are not.
     front_matter: Mapping[Any, Any] = field(default_factory=_frozen_mapping, compare=False)
     body_line: int = field(default=1, compare=False)
@@ -299,6 +348,8 @@ class Entry:
     ``url`` is the link a reader follows (the post's URL, with the site's
     ``url_parameters``). ``content_html`` is empty when the feed shows only
     the summary. The URLs of ``image`` and ``enclosure`` are absolute.
+    ``language`` is the post's language tag when it says one (else the
+    feed's is the entry's).
     """
 
     id: str
@@ -313,6 +364,7 @@ class Entry:
     source: Path
     image: Image | None = None
     enclosure: Enclosure | None = None
+    language: str | None = None
 
 
 # PostFile and PostRecord are named tuples, not frozen dataclasses: a build makes
@@ -331,7 +383,9 @@ class PostFile(NamedTuple):
     above ``_posts``). A ``dateless`` file (a Jekyll draft) takes no date
     from its name. ``first_commit`` and ``last_commit`` are the author
     dates of the first and last commits that changed it, when its dates come
-    from git (:func:`feedlib.history.add_commit_dates`).
+    from git (:func:`feedlib.history.add_commit_dates`). ``collection`` is
+    the Jekyll collection it belongs to (``posts``, or another one a feed
+    of its own shows).
     """
 
     key: str
@@ -340,6 +394,7 @@ class PostFile(NamedTuple):
     dateless: bool = False
     first_commit: datetime | None = None
     last_commit: datetime | None = None
+    collection: str = "posts"
 
     @property
     def path(self) -> Path:
