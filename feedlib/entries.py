@@ -9,7 +9,7 @@ process pool when there are many).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
@@ -21,12 +21,13 @@ from .cache import PostCache
 from .cache.stamps import post_digest
 from .dates import microseconds
 from .errors import ConfigError, PostChanged, PostError, raise_or_report, shown
+from .jekyll.excerpt import excerpt_source
 from .links import absolute_links
 from .model import Author, Enclosure, Entry, Image, Post, PostRecord, Rendered, Site
 from .parallel import map_ordered
-from .render import render_markdown, sanitize_html, summarize
-from .text import strip_xml_illegal, xml_safe_author
-from .urls import absolute_url, post_url, with_parameters
+from .render import MORE_SEPARATOR, html_to_text, render_markdown, sanitize_html, summarize
+from .text import scalar_text, strip_xml_illegal, xml_safe_author
+from .urls import absolute_url, document_id, post_url, with_parameters
 from .values import off_site
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ __all__ = [
     "PARALLEL_RENDER_MIN",
     "Progress",
     "entry_id",
+    "jekyll_excerpt",
     "post_identity",
     "render_entries",
     "render_post",
@@ -69,7 +71,10 @@ def entry_id(post: Post, site: Site) -> str:
 
     A ``tag:`` or ``urn:`` id is kept as it is; any other is resolved
     against the site URL (as jekyll-feed does) and encoded like a permalink.
+    A Jekyll site's entry id is Jekyll's document id, as jekyll-feed writes it.
     """
+    if site.jekyll is not None:
+        return absolute_url(document_id(post, site), site)
     if post.id is None:
         return post_url(post, site)
     scheme = urlsplit(post.id).scheme.lower()
@@ -88,7 +93,7 @@ def post_identity(post: Post, site: Site) -> tuple[str, str]:
     try:
         url = post_url(post, site)
         # Most posts have no id of their own: their id is the URL, made once.
-        ident = url if post.id is None else entry_id(post, site)
+        ident = url if post.id is None and site.jekyll is None else entry_id(post, site)
     except ValueError as error:
         raise PostError(post.path, f"cannot make its URL: {error}") from None
     base = absolute_url("", site)
@@ -128,10 +133,12 @@ def select_posts(
     now: datetime | None = None,
     limit: int | None = None,
     on_error: Callable[[PostError], None] | None = None,
+    future: bool = False,
 ) -> list[PostRecord]:
     """The posts a feed shows: published, not after ``now``, newest first, at most ``limit``.
 
-    ``now`` (default: the current time) is the cut-off for future-dated posts:
+    ``now`` (default: the current time) is the cut-off for future-dated posts
+    (with ``future``, there is none: Jekyll's ``future: true``):
     the clock decides which posts are in, never a value written in a feed.
     Posts of one instant are ordered by path. Two published posts with the
     same URL or id are an error naming both files
@@ -139,7 +146,7 @@ def select_posts(
     is reported there and left out instead.
     """
     cutoff = microseconds(now if now is not None else datetime.now(UTC))
-    visible = [record for record in records if not record.draft and record.when <= cutoff]
+    visible = [record for record in records if not record.draft and (future or record.when <= cutoff)]
     visible.sort(key=_LOCATION)
     visible.sort(key=_WHEN, reverse=True)
     errors = _clashes(visible)
@@ -150,11 +157,13 @@ def select_posts(
     return visible if limit is None else visible[:limit]
 
 
-def render_post(post: Post, site: Site) -> Rendered:
+def render_post(post: Post, site: Site, excerpt: str | None = None) -> Rendered:
     """The HTML (links made absolute) and the summary of ``post``: the slow part of an entry.
 
-    Pure: reads neither the disk nor the clock, so its result can be kept and reused
-    for as long as the post file and the site settings stay the same. Raises
+    ``excerpt`` is the source of a Jekyll site's excerpt when its Liquid is
+    already rendered (else it is taken from the body). Pure: reads neither
+    the disk nor the clock, so its result can be kept and reused for as long
+    as the post file and the site settings stay the same. Raises
     :class:`PostError` for Markdown that cannot be rendered.
     """
     url, _ = post_identity(post, site)
@@ -162,12 +171,41 @@ def render_post(post: Post, site: Site) -> Rendered:
     try:
         html = render_markdown(post.body, extensions, site.renderer)
         content = absolute_links(sanitize_html(html) if site.sanitize else html, url)
-        summary = summarize(
-            post.excerpt, post.body, content, site.summary_length, extensions, renderer=site.renderer
-        )
+        if site.jekyll is not None:
+            summary = _jekyll_summary(post, site, excerpt)
+        else:
+            summary = summarize(
+                post.excerpt,
+                post.body,
+                content,
+                site.summary_length,
+                extensions,
+                renderer=site.renderer,
+                separator=post.excerpt_separator or MORE_SEPARATOR,
+            )
     except ValueError as error:
         raise PostError(post.path, str(error)) from None
     return Rendered(content, summary)
+
+
+def jekyll_excerpt(post: Post, site: Site) -> str | None:
+    """The source of Jekyll's excerpt of ``post`` (before Liquid), when no summary is in its front matter."""
+    if post.excerpt is not None or site.jekyll is None:
+        return None
+    separator = post.excerpt_separator
+    if separator is None:
+        separator = site.jekyll.excerpt_separator
+    return excerpt_source(post.body, separator)
+
+
+def _jekyll_summary(post: Post, site: Site, excerpt: str | None) -> str:
+    """jekyll-feed's summary, whole: ``description`` or ``excerpt`` as written, else the excerpt rendered."""
+    if post.excerpt is not None:
+        return html_to_text(post.excerpt)
+    source = excerpt if excerpt is not None else jekyll_excerpt(post, site)
+    if not source:
+        return ""
+    return html_to_text(render_markdown(source, site.markdown_extensions, site.renderer))
 
 
 def _media_url(raw: str, base: str, site: Site, post: Post, key: str) -> str:
@@ -181,8 +219,10 @@ def _media_url(raw: str, base: str, site: Site, post: Post, key: str) -> str:
 def _media(post: Post, site: Site, url: str) -> tuple[Image | None, Enclosure | None]:
     image = enclosure = None
     if post.image is not None:
+        # jekyll-feed resolves an image against the site, not the post.
+        base = site.base_url if site.jekyll is not None else url
         image = Image(
-            _media_url(post.image.url, url, site, post, "image"),
+            _media_url(post.image.url, base, site, post, "image"),
             strip_xml_illegal(post.image.alt) if post.image.alt else None,
         )
     if post.enclosure is not None:
@@ -213,24 +253,42 @@ def to_entry(post: Post, site: Site, rendered: Rendered | None = None) -> Entry:
     link = with_parameters(url, site.url_parameters)
     title = strip_xml_illegal(post.title).strip() or strip_xml_illegal(post.slug).strip() or "Untitled"
     authors = post.authors or site.authors or (Author(site.title),)
-    terms = (strip_xml_illegal(term) for term in post.categories + post.tags)
+    terms = (strip_xml_illegal(term) for term in _terms(post, site))
     image, enclosure = _media(post, site, url)
+    content = rendered.content_html if shows_content(post, site) else ""
+    published, updated = (post.date, post.updated) if site.jekyll is None else _jekyll_times(post)
     return Entry(
         id=ident,
         url=link,
         title=title,
-        published=post.date,
-        updated=post.updated,
+        published=published,
+        updated=updated,
         authors=tuple(map(xml_safe_author, authors)),
         categories=tuple(dict.fromkeys(term for term in terms if term)),
         # Every entry has a summary: RSS keeps content:encoded only beside a
-        # description, and an Atom entry needs some text (RFC 4287 4.1.1).
-        summary=rendered.summary or title,
-        content_html=rendered.content_html if shows_content(post, site) else "",
+        # description, and an Atom entry needs some text (RFC 4287 4.1.1);
+        # jekyll-feed writes none where the excerpt is empty.
+        summary=rendered.summary or ("" if site.jekyll is not None and content else title),
+        content_html=content,
         source=post.path,
         image=image,
         enclosure=enclosure,
+        language=post.lang,
     )
+
+
+def _terms(post: Post, site: Site) -> tuple[str, ...]:
+    """The terms an entry shows: categories then tags (jekyll-feed: ``category`` alone, if set)."""
+    if site.jekyll is not None:
+        single = post.front_matter.get("category")
+        if single is not None and not isinstance(single, list | Mapping):
+            return (scalar_text(single), *post.tags)
+    return post.categories + post.tags
+
+
+def _jekyll_times(post: Post) -> tuple[datetime, datetime]:
+    """jekyll-feed's published and updated times: in the site's zone (they are), in whole seconds."""
+    return post.date.replace(microsecond=0), post.updated.replace(microsecond=0)
 
 
 # --- the rendering stage ----------------------------------------------------------------------
@@ -252,10 +310,15 @@ def _entry(record: PostRecord, site: Site, liquid: PostRenderer | None) -> tuple
     """The entry of ``record``'s post, and whether it may be cached."""
     post = _whole_post(record, site)
     cacheable = True
+    excerpt = None
     if liquid is not None and liquid.applies_to(post):
         cacheable = not liquid.depends_on_urls(post)
+        source = jekyll_excerpt(post, site)
+        if source:
+            excerpt = liquid.render(replace(post, body=source))
         post = replace(post, body=liquid.render(post))
-    return to_entry(post, site, render_post(post, site)), cacheable
+    rendered = render_post(post, site) if excerpt is None else render_post(post, site, excerpt)
+    return to_entry(post, site, rendered), cacheable
 
 
 def _entry_or_error(

@@ -296,19 +296,20 @@ def summarize(
     extensions: Sequence[str] = ("extra",),
     *,
     renderer: str = "markdown",
+    separator: str = MORE_SEPARATOR,
 ) -> str:
     """A post's plain-text summary, at most ``length`` characters.
 
     From the front-matter excerpt (Markdown) if there is one, else the text
-    before ``<!--more-->``, else the first paragraph of ``content_html`` that
+    before ``separator`` (``<!--more-->``), else the first paragraph of ``content_html`` that
     has words of its own. An image within text reads as its alternative text:
     a paragraph "![A cat](cat.png) and ![a dog](dog.png)." gives "A cat and a
     dog.", not "and ."; a paragraph of images alone is skipped.
     """
     if excerpt is not None:
         text = _markdown_text(excerpt, extensions, renderer)
-    elif MORE_SEPARATOR in body:
-        text = _markdown_text(body.split(MORE_SEPARATOR, 1)[0], extensions, renderer)
+    elif separator and separator in body:
+        text = _markdown_text(body.split(separator, 1)[0], extensions, renderer)
     else:
         text = _first_paragraph(content_html)
     return truncate(text, length)
