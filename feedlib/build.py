@@ -153,7 +153,7 @@ def _feeds(
     Without ``skip_invalid``, ``invalid`` posts or clashes raise them all together.
     """
     clashes: list[PostError] = []
-    published = select_posts(records, now=now, on_error=clashes.append)
+    published = select_posts(records, now=now, on_error=clashes.append, future=config.build.future)
     if (invalid or clashes) and not skip_invalid:
         raise PostErrors([*invalid, *clashes])
     return plan_feeds(config.site, config.build, published), clashes
@@ -398,21 +398,25 @@ def check(config: Config, *, now: datetime | None = None) -> CheckReport:
     Problems are invalid posts (and files and folders that cannot be read),
     posts whose URL or id another post has, a post whose term would give a
     feed the path of another file, and (when Liquid is on) published posts
-    whose Liquid cannot be rendered. ``now`` (default: the current time;
-    timezone-aware) is the cut-off for future-dated posts, which are not
-    published and so not checked for clashes.
+    whose Liquid cannot be rendered at its strictest: an unknown filter or
+    an undefined variable is reported even where the site's Liquid settings
+    let a build pass over it, as a ``_data`` file that cannot be read is
+    raised. ``now`` (default: the current time; timezone-aware) is the
+    cut-off for future-dated posts, which are not published and so not
+    checked for clashes.
     """
     invalid: list[PostError] = []
     files = post_files(config, invalid.append)
     records = read_posts(files, config.site, cache=open_cache(config), on_error=invalid.append)
     clashes: list[PostError] = []
-    published = select_posts(records, now=now, on_error=clashes.append)
+    published = select_posts(records, now=now, on_error=clashes.append, future=config.build.future)
     try:
         plan_feeds(config.site, config.build, published)  # A post's term may give a feed a taken path.
     except PostError as error:
         clashes.append(error)
     liquid = _liquid_renderer(config, records)
     if liquid is not None:
+        liquid.site_variables()  # A _data file that cannot be read is a ConfigError, used or not.
         invalid.extend(_liquid_problems(config, liquid, published))
     return CheckReport(len(files), tuple(invalid + clashes), config.ignored)
 
@@ -433,7 +437,7 @@ def _liquid_problems(
                     continue  # No Liquid in it: not worth parsing.
                 post = parse_post_file(record.file, raw, config.site)
             if liquid.applies_to(post):
-                liquid.render(post)
+                liquid.render(post, checking=True)
         except PostError as error:
             problems.append(error)
     return problems

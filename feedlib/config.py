@@ -14,11 +14,13 @@ from typing import Any
 
 from .discover import JekyllLayout
 from .errors import ConfigError, shown
+from .feeds import CollectionFeedConfig
 from .formats import FORMATS
 from .model import DEFAULT_PERMALINK, Post, Site
 from .render import check_markdown_extensions, check_renderer
 from .terms import DEFAULT_TERM_PATHS, TERM_KINDS, TermFeedConfig
-from .values import check_fields, check_relative_path
+from .urls import absolute_url
+from .values import check_fields, check_relative_path, check_site_url
 
 __all__ = [
     "BUILD_KEYS",
@@ -42,7 +44,9 @@ CONFIG_NAME = "feedlib.toml"
 #: How many entries a feed shows unless told otherwise (jekyll-feed's default too).
 DEFAULT_LIMIT = 20
 #: The keys of ``[site]``.
-SITE_KEYS = frozenset({"url", "title", "description", "author", "language", "timezone", "hub", "data"})
+SITE_KEYS = frozenset(
+    {"url", "title", "description", "author", "language", "timezone", "hub", "data", "icon", "logo"}
+)
 #: The keys of ``[build]``.
 BUILD_KEYS = frozenset(
     {
@@ -62,6 +66,7 @@ BUILD_KEYS = frozenset(
         "includes",
         "url_parameters",
         "dates",
+        "future",
     }
 )
 #: Where a post's dates come from (``[build] dates``): its front matter and file name, or git too.
@@ -82,13 +87,21 @@ class LiquidSettings:
     ``site`` is what ``{{ site.* }}`` reads (all of ``_config.yml`` for a
     Jekyll site; the ``[site]`` table, ``data`` included, otherwise).
     ``includes`` is the ``_includes`` folder, if any; ``root`` is the folder
-    ``{% link %}`` paths are relative to.
+    ``{% link %}`` paths are relative to; ``data`` is a Jekyll site's
+    ``_data`` folder, read as ``site.data``. ``error_mode`` (``strict``,
+    ``warn`` or ``lax``), ``strict_filters`` and ``strict_variables`` are
+    Liquid's settings: what a build makes of a template it cannot read, an
+    unknown filter and an undefined variable (``feedlib check`` reports all three).
     """
 
     enabled: bool = False
     site: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     includes: Path | None = None
     root: Path | None = None
+    data: Path | None = None
+    error_mode: str = "strict"
+    strict_filters: bool = True
+    strict_variables: bool = False
 
     def __post_init__(self) -> None:
         """Check each field's type (a path may be given as text)."""
@@ -109,9 +122,11 @@ class BuildOptions:
     format's default file name (jekyll-feed's ``feed.path``).
     ``stylesheet`` writes ``feed.xsl`` and points the Atom and RSS feeds at
     it; ``feeds`` are the per-term feeds to write (category, tag, author,
-    language). ``dates`` is where a post's dates come from: ``"front-matter"``
+    language); ``collections`` the feeds of a Jekyll site's other
+    collections. ``dates`` is where a post's dates come from: ``"front-matter"``
     (and the file name), or ``"git"`` (its commits, where the front matter
-    gives none; see :func:`feedlib.history.add_commit_dates`).
+    gives none; see :func:`feedlib.history.add_commit_dates`). ``future``
+    shows posts dated after the build too (Jekyll's ``future: true``).
 
     Every value is checked when the options are made
     (:class:`~feedlib.errors.ConfigError`, in the configuration file's
@@ -128,6 +143,8 @@ class BuildOptions:
     stylesheet: bool = False
     feeds: tuple[TermFeedConfig, ...] = ()
     dates: str = "front-matter"
+    collections: tuple[CollectionFeedConfig, ...] = ()
+    future: bool = False
 
     def __post_init__(self) -> None:
         """Check (and convert) every field."""
@@ -267,7 +284,19 @@ def _site(table: _Table, build: _Table) -> Site:
         check_renderer(site.renderer)
     except ConfigError as error:
         raise build.error(str(error)) from None
-    return site
+    return replace(site, icon=_image_url(table, "icon", site), logo=_image_url(table, "logo", site))
+
+
+def _image_url(table: _Table, key: str, site: Site) -> str | None:
+    """``site.icon`` or ``site.logo``: an absolute http(s) URL, or a path on the site made absolute."""
+    value = table.text(key)
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        return check_site_url(value, f"site.{key}") if "://" in value else absolute_url(value, site)
+    except ValueError as error:
+        raise table.error(f"site.{key}: {error}") from None
 
 
 def _build_options(table: _Table) -> BuildOptions:
@@ -285,6 +314,7 @@ def _build_options(table: _Table) -> BuildOptions:
             cache=table.path("cache", DEFAULT_CACHE),
             stylesheet=table.flag("stylesheet"),
             dates=table.data.get("dates", "front-matter"),
+            future=table.flag("future"),
         )
     except ConfigError as error:
         raise table.error(error.message) from None

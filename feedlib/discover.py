@@ -19,7 +19,14 @@ from pathlib import Path, PurePosixPath
 from .errors import ConfigError, PostError, raise_or_report
 from .model import PostFile
 
-__all__ = ["POST_SUFFIXES", "JekyllLayout", "discover_posts", "jekyll_post_files", "site_files"]
+__all__ = [
+    "POST_SUFFIXES",
+    "JekyllLayout",
+    "collection_files",
+    "discover_posts",
+    "jekyll_post_files",
+    "site_files",
+]
 
 #: File name endings read as posts.
 POST_SUFFIXES = (".md", ".markdown", ".txt")
@@ -36,19 +43,24 @@ class JekyllLayout:
     """Where a Jekyll site's posts are: ``_posts`` folders under ``root`` (and ``_drafts``).
 
     ``drafts`` adds ``_drafts/`` as ``jekyll build --drafts`` does;
-    ``exclude`` and ``markdown_ext`` are the ``_config.yml`` settings.
+    ``exclude`` and ``markdown_ext`` are the ``_config.yml`` settings;
+    ``collections`` are the other collections whose documents a feed shows.
     """
 
     root: Path
     drafts: bool = False
     exclude: tuple[str, ...] = ()
     markdown_ext: tuple[str, ...] = ()
+    collections: tuple[str, ...] = ()
 
     def post_files(self, on_error: Callable[[PostError], None] | None = None) -> list[PostFile]:
-        """The site's post files, as :func:`jekyll_post_files` finds them."""
-        return jekyll_post_files(
+        """The site's post files, as :func:`jekyll_post_files` finds them, then its collections' documents."""
+        files = jekyll_post_files(
             self.root, drafts=self.drafts, exclude=self.exclude, suffixes=self.markdown_ext, on_error=on_error
         )
+        for label in self.collections:
+            files += collection_files(self.root, label, self.markdown_ext, on_error)
+        return files
 
 
 # What a walk found: each file as (its path's parts below the top folder, its path), and each
@@ -225,6 +237,29 @@ def jekyll_post_files(
         assert at is not None
         files.append(PostFile("/".join(parts), location, parts[:at], parts[at] == "_drafts"))
     return files
+
+
+def collection_files(
+    root: Path, label: str, suffixes: tuple[str, ...] = (), on_error: Callable[[PostError], None] | None = None
+) -> list[PostFile]:
+    """The documents of the Jekyll collection ``label``: its folder ``_label``'s Markdown files, by key.
+
+    Names starting with ``.`` or ``_`` are skipped, as Jekyll skips them; what
+    cannot be read is reported as :func:`discover_posts` reports it.
+    """
+    wanted = tuple(dict.fromkeys(POST_SUFFIXES + tuple(f".{ext.lstrip('.').lower()}" for ext in suffixes)))
+    folder = f"_{label}"
+
+    def enter(parts: tuple[str, ...], name: str) -> bool:
+        return name == folder if not parts else not name.startswith((".", "_"))
+
+    def keep(parts: tuple[str, ...], name: str) -> bool:
+        visible = bool(parts) and not name.startswith((".", "_", "#")) and not name.endswith("~")
+        return visible and PurePosixPath(name).suffix.lower() in wanted
+
+    found, problems = _files(_Walk(enter, keep, os.path.realpath(root), "the site"), root)
+    raise_or_report(_post_errors(problems), on_error)
+    return [PostFile("/".join(parts), location, collection=label) for parts, location in found]
 
 
 def site_files(folder: Path | None, refused: dict[str, str] | None = None) -> dict[str, Path]:

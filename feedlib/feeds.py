@@ -17,7 +17,7 @@ from .formats import format_named
 from .formats.stylesheet import STYLESHEET_NAME, add_stylesheet, stylesheet_href
 from .model import Entry, PostRecord, Site
 from .parallel import map_shared
-from .terms import TermFeed, format_path, term_feeds
+from .terms import TermFeed, TermFeedConfig, format_path, term_feeds
 from .urls import absolute_url
 
 if TYPE_CHECKING:
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PARALLEL_ENTRIES_MIN",
+    "CollectionFeedConfig",
     "Document",
     "Feed",
     "plan_feeds",
@@ -73,10 +74,26 @@ class Feed(Generic[_T]):
         return Feed(self.site, tuple(items), self.paths)
 
 
-def _term_site(site: Site, kind: str, term: str) -> Site:
+def _term_site(site: Site, feed: TermFeed[PostRecord]) -> Site:
     """The site as a term's feed names itself: "Site — Term" (in the term's language, for a language)."""
-    title = f"{site.title} \u2014 {term}"
-    return replace(site, title=title, language=term) if kind == "languages" else replace(site, title=title)
+    title = feed.title_of(site.title)
+    if feed.kind == "languages":
+        return replace(site, title=title, language=feed.term)
+    return replace(site, title=title)
+
+
+@dataclass(frozen=True)
+class CollectionFeedConfig:
+    """A feed of a Jekyll collection other than the posts (jekyll-feed's ``feed.collections``).
+
+    ``path`` is its Atom file's path, ``title`` its title (of ``{site}``, the
+    site's title); ``categories`` asks for a feed per category of its documents.
+    """
+
+    collection: str
+    path: str
+    title: str
+    categories: TermFeedConfig | None = None
 
 
 class _Claim(NamedTuple):
@@ -121,18 +138,40 @@ def plan_feeds(site: Site, options: BuildOptions, published: Sequence[PostRecord
     ``:term.xml``), else :class:`~feedlib.errors.ConfigError`.
     """
     formats = options.formats
-    chosen = tuple(published if options.limit is None else published[: options.limit])
+    posts = [record for record in published if record.file.collection == "posts"]
+    chosen = tuple(posts if options.limit is None else posts[: options.limit])
     feeds = [Feed(site, chosen, options.feed_paths())]
     claims = [(path, _Claim(f"the {name} feed")) for name, path in options.feed_paths().items()]
     patterns = {config.kind: config.path for config in options.feeds}
-    for feed in term_feeds(published, options.feeds, options.limit, site):
+    for feed in term_feeds(posts, options.feeds, options.limit, site):
         paths = {name: format_path(feed.path, name) for name in formats}
-        feeds.append(Feed(_term_site(site, feed.kind, feed.term), feed.posts, paths))
+        feeds.append(Feed(_term_site(site, feed), feed.posts, paths))
         claim = _term_claim(feed, patterns[feed.kind])
         claims.extend((path, claim) for path in paths.values())
+    for collection in options.collections:
+        for collection_feed in _collection_feeds(site, options, collection, published):
+            feeds.append(collection_feed)
+            claim = _Claim(f"the feed {shown(collection_feed.site.title)} of the collection {collection.collection}")
+            claims.extend((path, claim) for path in collection_feed.paths.values())
     if options.stylesheet:
         claims.append((STYLESHEET_NAME, _Claim("the stylesheet")))
     _check_distinct(claims)
+    return feeds
+
+
+def _collection_feeds(
+    site: Site, options: BuildOptions, collection: CollectionFeedConfig, published: Sequence[PostRecord]
+) -> list[Feed[PostRecord]]:
+    """The feed of one collection's documents, and one per category of them if asked."""
+    documents = [record for record in published if record.file.collection == collection.collection]
+    limit = options.limit
+    paths = {name: format_path(collection.path, name) for name in options.formats}
+    title = collection.title.format(site=site.title)
+    feeds = [Feed(replace(site, title=title), tuple(documents if limit is None else documents[:limit]), paths)]
+    configs = [collection.categories] if collection.categories is not None else []
+    for feed in term_feeds(documents, configs, limit, site):
+        term_paths = {name: format_path(feed.path, name) for name in options.formats}
+        feeds.append(Feed(_term_site(site, feed), feed.posts, term_paths))
     return feeds
 
 
