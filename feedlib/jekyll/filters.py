@@ -21,7 +21,7 @@ from liquid.exceptions import FilterArgumentError
 from liquid.filter import with_environment
 from liquid.undefined import is_undefined
 
-from ..dates import parse_date, zone
+from ..dates import parse_date, parse_liquid_date, zone
 from ..errors import shown
 from ..model import Site
 from ..render import render_markdown
@@ -60,8 +60,10 @@ def _moment(value: object, env: Environment) -> datetime:
             f"{shown(value)} would put the build's clock in the feed; write a date, or use page.date",
             token=None,
         )
+    # A Jekyll site's times are read as Liquid reads them, and shown in the site's zone.
+    read = parse_liquid_date if renderer.site.jekyll is not None else parse_date
     try:
-        return parse_date(value, zone(renderer.site.timezone))
+        return read(value, zone(renderer.site.timezone))
     except ValueError as error:
         raise FilterArgumentError(str(error), token=None) from None
 
@@ -73,7 +75,10 @@ def _ordinal(day: int) -> str:
 
 @with_environment
 def _date_to_xmlschema(value: object, *, environment: Environment) -> str:
-    return _moment(value, environment).isoformat()
+    moment = _moment(value, environment)
+    if renderer_of(environment).site.jekyll is not None:
+        moment = moment.replace(microsecond=0)  # Ruby's Time#xmlschema: whole seconds.
+    return moment.isoformat()
 
 
 @with_environment
