@@ -416,7 +416,7 @@ def check(config: Config, *, now: datetime | None = None) -> CheckReport:
         clashes.append(error)
     liquid = _liquid_renderer(config, records)
     if liquid is not None:
-        liquid.site_variables()  # A _data file that cannot be read is a ConfigError, used or not.
+        liquid.check_data()  # A _data file that cannot be read is a ConfigError, used or not.
         invalid.extend(_liquid_problems(config, liquid, published))
     return CheckReport(len(files), tuple(invalid + clashes), config.ignored)
 

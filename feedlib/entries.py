@@ -9,6 +9,7 @@ process pool when there are many).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -25,7 +26,7 @@ from .jekyll.excerpt import excerpt_source
 from .links import absolute_links
 from .model import Author, Enclosure, Entry, Image, Post, PostRecord, Rendered, Site
 from .parallel import map_ordered
-from .render import MORE_SEPARATOR, html_to_text, render_markdown, sanitize_html, summarize
+from .render import MORE_SEPARATOR, html_to_text, markdown_text, render_markdown, sanitize_html, summarize
 from .text import scalar_text, strip_xml_illegal, xml_safe_author
 from .urls import absolute_url, document_id, post_url, with_parameters
 from .values import off_site
@@ -56,6 +57,8 @@ PARALLEL_RENDER_MIN = 24
 _RENDER_CHUNK = 8
 
 _log = logging.getLogger(__name__)
+# A Liquid tag or output, as Jekyll's has_liquid_construct? finds one.
+_LIQUID = re.compile(r"\{[{%]")
 
 
 class Progress(Protocol):
@@ -205,7 +208,7 @@ def _jekyll_summary(post: Post, site: Site, excerpt: str | None) -> str:
     source = excerpt if excerpt is not None else jekyll_excerpt(post, site)
     if not source:
         return ""
-    return html_to_text(render_markdown(source, site.markdown_extensions, site.renderer))
+    return markdown_text(source, site.markdown_extensions, site.renderer)
 
 
 def _media_url(raw: str, base: str, site: Site, post: Post, key: str) -> str:
@@ -306,24 +309,25 @@ def _whole_post(record: PostRecord, site: Site) -> Post:
     return post
 
 
-def _entry(record: PostRecord, site: Site, liquid: PostRenderer | None) -> tuple[Entry, bool]:
-    """The entry of ``record``'s post, and whether it may be cached."""
+# An entry, and the links to other posts and pages its Liquid resolved (tag, target, URL).
+_Made = tuple[Entry, list[tuple[str, str, str]]]
+
+
+def _entry(record: PostRecord, site: Site, liquid: PostRenderer | None) -> _Made:
+    """The entry of ``record``'s post, and the links its Liquid resolved."""
     post = _whole_post(record, site)
-    cacheable = True
+    links: list[tuple[str, str, str]] = []
     excerpt = None
     if liquid is not None and liquid.applies_to(post):
-        cacheable = not liquid.depends_on_urls(post)
         source = jekyll_excerpt(post, site)
-        if source:
-            excerpt = liquid.render(replace(post, body=source))
-        post = replace(post, body=liquid.render(post))
+        if source and _LIQUID.search(source):  # Jekyll renders an excerpt's Liquid only if it has some.
+            excerpt = liquid.render(replace(post, body=source), links=links)
+        post = replace(post, body=liquid.render(post, links=links))
     rendered = render_post(post, site) if excerpt is None else render_post(post, site, excerpt)
-    return to_entry(post, site, rendered), cacheable
+    return to_entry(post, site, rendered), links
 
 
-def _entry_or_error(
-    site: Site, liquid: PostRenderer | None, record: PostRecord
-) -> tuple[Entry, bool] | PostError:
+def _entry_or_error(site: Site, liquid: PostRenderer | None, record: PostRecord) -> _Made | PostError:
     """:func:`_entry`, or why it cannot be made."""
     try:
         return _entry(record, site, liquid)
@@ -333,7 +337,7 @@ def _entry_or_error(
 
 def _entries(
     missing: Sequence[PostRecord], site: Site, liquid: PostRenderer | None
-) -> Iterator[tuple[Entry, bool] | PostError]:
+) -> Iterator[_Made | PostError]:
     """The entry of each of ``missing``, in order: in a process pool (started now) when there are many.
 
     Liquid renders here, in this process (its environment does not pickle).
@@ -373,9 +377,10 @@ def render_entries(
 ) -> list[Entry]:
     """The entries of ``records`` (in that order), from ``cache`` where it has them, rendered otherwise.
 
-    With ``liquid``, posts are rendered as Liquid before Markdown; a post
-    whose Liquid reads other posts' URLs (``link``, ``post_url``) is rendered
-    on every build rather than cached. A post that cannot be rendered raises
+    With ``liquid``, posts are rendered as Liquid before Markdown; the entry
+    of a post whose Liquid reads other posts' or pages' URLs (``link``,
+    ``post_url``) is taken from the cache only while each still resolves to
+    the URL it was made with. A post that cannot be rendered raises
     :class:`~feedlib.errors.PostErrors` (every such post, after trying all),
     or with ``on_error`` is passed there and left out. A post not kept in
     its record is read again, and its bytes must be the ones it was chosen
@@ -383,7 +388,8 @@ def render_entries(
     over). Afterwards the cache keeps entries for exactly these posts.
     """
     cache = cache if cache is not None else PostCache.open(None, site)
-    known = {record.key: cache.entry(record) for record in records}
+    resolves = liquid.still_resolve if liquid is not None else None
+    known = {record.key: cache.entry(record, resolves) for record in records}
     missing = [record for record in records if known[record.key] is None]
     errors: list[PostError] = []
     # A pool starts (forks) before a progress bar starts its thread.
@@ -394,10 +400,9 @@ def render_entries(
         if isinstance(outcome, PostError):
             errors.append(outcome)
             continue
-        entry, cacheable = outcome
+        entry, links = outcome
         known[record.key] = entry
-        if cacheable:
-            cache.remember_entry(record, entry)
+        cache.remember_entry(record, entry, links)
         _log.debug("rendered: %s", record.location)
     for _ in ticks:  # A progress bar closes when it has shown its last item.
         pass

@@ -182,7 +182,7 @@ class FrontMatterDefault:
 
     path: str = ""
     type: str | None = None
-    values: Mapping[str, Any] = field(default_factory=_frozen_mapping)
+    values: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -197,13 +197,15 @@ class JekyllSite:
     there); ``collections`` maps each collection's name to its permalink
     pattern; ``authors`` is ``site.data.authors``, by key, and ``author``
     the author of a post that names none (the site's, looked up there).
+    Its mappings are plain (a :class:`Site` goes to worker processes, and a
+    mapping proxy does not pickle); nothing changes them.
     """
 
     root: Path | None = None
     defaults: tuple[FrontMatterDefault, ...] = ()
     excerpt_separator: str = "\n\n"
-    collections: Mapping[str, str] = field(default_factory=_frozen_mapping)
-    authors: Mapping[str, Author] = field(default_factory=_frozen_mapping)
+    collections: Mapping[str, str] = field(default_factory=dict)
+    authors: Mapping[str, Author] = field(default_factory=dict)
     author: tuple[Author, ...] = ()
 
 

@@ -32,6 +32,7 @@ __all__ = [
     "check_renderer",
     "html_to_text",
     "markdown_renderer",
+    "markdown_text",
     "prepare_renderer",
     "render_markdown",
     "sanitize_html",
@@ -223,7 +224,7 @@ def _plain_text(source: str) -> str | None:
     return collapse_whitespace(source)
 
 
-def _markdown_text(source: str, extensions: Sequence[str], renderer: str) -> str:
+def markdown_text(source: str, extensions: Sequence[str] = ("extra",), renderer: str = "markdown") -> str:
     """``html_to_text(render_markdown(source, extensions, renderer))``, cheaply for plain text."""
     if renderer == "commonmark" or tuple(extensions) in _BUILT_IN_EXTENSIONS:
         text = _plain_text(source)
@@ -307,9 +308,9 @@ def summarize(
     dog.", not "and ."; a paragraph of images alone is skipped.
     """
     if excerpt is not None:
-        text = _markdown_text(excerpt, extensions, renderer)
+        text = markdown_text(excerpt, extensions, renderer)
     elif separator and separator in body:
-        text = _markdown_text(body.split(separator, 1)[0], extensions, renderer)
+        text = markdown_text(body.split(separator, 1)[0], extensions, renderer)
     else:
         text = _first_paragraph(content_html)
     return truncate(text, length)

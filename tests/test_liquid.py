@@ -16,6 +16,7 @@ from helpers import DATA, NOW, check_feed, run_main
 
 from feedlib import Site, read_posts, render_entries
 from feedlib.build import post_files
+from feedlib.cache import PostCache
 from feedlib.cache.stamps import settings_fingerprint
 from feedlib.config import LiquidSettings
 from feedlib.jekyll.config import load_jekyll_config
@@ -186,6 +187,27 @@ def test_cache_follows_includes_and_linked_urls(site: Path):
     raw = site / "_posts" / "2025-01-10-raw.md"
     raw.write_text(raw.read_text(encoding="utf-8").replace("title: Raw", "title: Raw\npermalink: /moved/"))
     assert "https://example.com/blog/moved/" in _feed(site).split("Links")[1]
+
+
+def test_a_linking_post_is_cached_while_its_links_lead_where_they_led(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = load_jekyll_config(site)
+    records = read_posts(post_files(config), config.site)
+    urls = {record.key: record.url for record in records}
+    cache = PostCache.open(None, config.site, config.liquid)
+    render_entries(records, config.site, cache=cache, liquid=PostRenderer(config.site, config.liquid, urls))
+
+    def rendered_with(urls: dict[str, str]) -> list[str]:
+        renderer = PostRenderer(config.site, config.liquid, urls)
+        calls: list[str] = []
+        monkeypatch.setattr(renderer, "render", lambda post, **_: calls.append(post.path.name) or "")
+        render_entries(records, config.site, cache=cache, liquid=renderer)
+        return calls
+
+    assert rendered_with(urls) == []
+    moved = {**urls, "_posts/2025-01-10-raw.md": "https://example.com/blog/moved/"}
+    assert set(rendered_with(moved)) == {"2025-01-12-links.md"}  # its body, and its excerpt
 
 
 def test_fingerprint_covers_settings_and_includes(tmp_path: Path):

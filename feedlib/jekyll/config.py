@@ -325,7 +325,7 @@ def _defaults(reader: _Reader) -> tuple[FrontMatterDefault, ...]:
             FrontMatterDefault(
                 path if isinstance(path, str) else "",
                 None if kind is None else _DEPRECATED_TYPES.get(str(kind), str(kind)),
-                MappingProxyType(dict(item["values"])),
+                dict(item["values"]),
             )
         )
     return tuple(found)
@@ -367,8 +367,8 @@ def _jekyll_site(reader: _Reader, root: Path, collections: Mapping[str, str], si
         root=root,
         defaults=_defaults(reader),
         excerpt_separator="" if separator is None else str(separator),
-        collections=MappingProxyType({name: value for name, value in collections.items() if name != "posts"}),
-        authors=MappingProxyType(authors),
+        collections={name: value for name, value in collections.items() if name != "posts"},
+        authors=authors,
         author=author,
     )
 

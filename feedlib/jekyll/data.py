@@ -16,13 +16,14 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from ..discover import site_files
 from ..errors import ConfigError
 
-__all__ = ["DATA_SUFFIXES", "data_key", "load_data"]
+__all__ = ["DATA_SUFFIXES", "DataFolder", "data_folder", "data_key", "load_data"]
 
 #: The files of ``_data/`` that are data, by their (lower-case) extension.
 DATA_SUFFIXES = (".yml", ".yaml", ".json", ".csv", ".tsv")
@@ -101,25 +102,66 @@ def _read(path: Path) -> Any:
     return _yaml(path, text)
 
 
-def load_data(folder: Path | None, only: str | None = None) -> dict[str, Any]:
-    """``site.data`` from the files under ``folder`` (``{}`` when there is none).
+class DataFolder(Mapping[str, Any]):
+    """A folder of ``_data/`` as ``site.data`` shows it: each file read when first looked up.
 
-    With ``only``, just what ``site.data[only]`` holds is read (the other files are not).
+    A post that reads ``site.data.releases`` reads ``releases.yml`` only, so a
+    build that renders a few posts does not read every file of a large
+    ``_data/``. :meth:`load` reads them all (and raises for any that cannot be).
     """
-    data: dict[str, Any] = {}
+
+    def __init__(self) -> None:
+        self._entries: dict[str, Path | DataFolder] = {}
+        self._values: dict[str, Any] = {}
+
+    def _add(self, keys: list[str], path: Path) -> None:
+        if len(keys) == 1:
+            self._entries[keys[0]] = path
+            return
+        folder = self._entries.get(keys[0])
+        if not isinstance(folder, DataFolder):
+            folder = self._entries[keys[0]] = DataFolder()
+        folder._add(keys[1:], path)
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._values:
+            entry = self._entries[key]
+            self._values[key] = entry if isinstance(entry, DataFolder) else _read(entry)
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def load(self) -> dict[str, Any]:
+        """Every file read: the whole of ``site.data`` as plain mappings."""
+        return {key: value.load() if isinstance(value, DataFolder) else value for key, value in self.items()}
+
+
+def data_folder(folder: Path | None) -> DataFolder:
+    """``site.data`` from the files under ``folder`` (empty when there is none), each read when looked up."""
+    data = DataFolder()
     for name, path in site_files(folder).items():
         parts = name.split("/")
         if any(part.startswith(".") for part in parts):
             continue
         if not name.endswith(DATA_SUFFIXES) or path.suffix not in DATA_SUFFIXES:
             continue
-        keys = [data_key(part) for part in parts[:-1]] + [data_key(path.stem)]
-        if only is not None and keys[0] != only:
-            continue
-        holder = data
-        for key in keys[:-1]:
-            if not isinstance(holder.get(key), dict):
-                holder[key] = {}
-            holder = holder[key]
-        holder[keys[-1]] = _read(path)
+        data._add([data_key(part) for part in parts[:-1]] + [data_key(path.stem)], path)
     return data
+
+
+def load_data(folder: Path | None, only: str | None = None) -> dict[str, Any]:
+    """``site.data`` from the files under ``folder``, all read (``{}`` when there is none).
+
+    With ``only``, just what ``site.data[only]`` holds is read (the other files are not).
+    """
+    data = data_folder(folder)
+    if only is not None:
+        if only not in data:
+            return {}
+        value = data[only]
+        return {only: value.load() if isinstance(value, DataFolder) else value}
+    return data.load()

@@ -19,6 +19,7 @@ from liquid import Environment
 from liquid.builtin.filters.misc import date as liquid_date
 from liquid.exceptions import FilterArgumentError
 from liquid.filter import with_environment
+from liquid.token import Token
 from liquid.undefined import is_undefined
 
 from ..dates import parse_date, parse_liquid_date, zone
@@ -44,6 +45,10 @@ class SiteContext(Protocol):
 
     def absolute_url(self, path: str) -> str:
         """Jekyll's ``absolute_url`` of ``path``."""
+        ...
+
+    def resolve(self, tag: str, target: str, token: Token | None) -> str:
+        """The URL the tag ``link`` or ``post_url`` writes for ``target``."""
         ...
 
 

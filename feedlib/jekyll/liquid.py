@@ -30,7 +30,7 @@ from ..frontmatter import HANDLERS, JEKYLL_HANDLERS, split_front_matter
 from ..model import Post, Site
 from ..posts import FRONT_MATTER, decode_post
 from ..urls import absolute_url, expand_permalink
-from .data import load_data
+from .data import DataFolder, data_folder
 from .filters import FILTERS
 from .includes import Includes
 from .pages import collection_of, document_url, page_url
@@ -75,10 +75,6 @@ def _bound_ranges(nodes: list[Node]) -> None:
             expressions.extend(expression.children())
         waiting.extend(node.children(None, include_partials=False))  # type: ignore[arg-type]
 
-
-# Posts whose Liquid asks for another post's URL: their rendering changes when
-# that post moves, so it is never cached.
-_URL_TAGS = re.compile(r"\{%-?\s*(?:link|post_url)\b")
 
 # Liquid's error_mode "warn" and "lax" (Jekyll's default is "warn"): Ruby's Liquid still stops on a
 # tag it cannot read (an unknown tag, an "if" without a condition, a block never closed), but
@@ -180,9 +176,15 @@ class PostRenderer:
         if self._site is None:
             site = dict(self.settings.site)
             if self.settings.data is not None:
-                site["data"] = load_data(self.settings.data)
+                site["data"] = data_folder(self.settings.data)
             self._site = site
         return self._site
+
+    def check_data(self) -> None:
+        """Read every file of ``_data/``: a :class:`~feedlib.errors.ConfigError` names one that cannot be."""
+        data = self.site_variables().get("data")
+        if isinstance(data, DataFolder):
+            data.load()
 
     # -- URLs ---------------------------------------------------------------------
 
@@ -353,10 +355,3 @@ class PostRenderer:
             line = post.body_line + token.source.count("\n", 0, token.start_index)
         return PostError(post.path, f"Liquid: {message}", line)
 
-    def depends_on_urls(self, post: Post) -> bool:
-        """Whether the rendering of ``post`` reads other posts' URLs (so is not worth caching)."""
-        if _URL_TAGS.search(post.body):
-            return True
-        return "include" in post.body and any(
-            _URL_TAGS.search(text) for text in self._includes.used_by(post.body)
-        )

@@ -72,7 +72,7 @@ class _TextNode(Node):
 class _UrlTag(Tag):
     """A tag that names another post or page and writes its absolute URL.
 
-    The renderer method with the tag's own name resolves the target.
+    The renderer's ``resolve`` resolves the target, with the method of the tag's own name.
     """
 
     block = False
@@ -80,8 +80,8 @@ class _UrlTag(Tag):
     def parse(self, stream: Any) -> Node:
         token = stream.eat(TOKEN_TAG)
         target = _expression(stream, token, self.name)
-        resolve = getattr(renderer_of(self.env), self.name)
-        return _TextNode(token, lambda _: resolve(target, token))
+        renderer, name = renderer_of(self.env), self.name
+        return _TextNode(token, lambda _: renderer.resolve(name, target, token))
 
 
 class _LinkTag(_UrlTag):
