@@ -176,7 +176,9 @@ def _parse_string(text: str, tz: tzinfo) -> datetime:
         wall = make_time(replace(fields, zone=None), UTC).replace(tzinfo=None)
     except ValueError as error:
         message = str(error)
-        raise ValueError(message if shown(text) in message else f"cannot read {shown(text)}: {message}") from None
+        raise ValueError(
+            message if shown(text) in message else f"cannot read {shown(text)}: {message}"
+        ) from None
     return wall if offset is None else wall.replace(tzinfo=_fixed_zone(timedelta(seconds=offset)))
 
 

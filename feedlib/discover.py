@@ -240,7 +240,10 @@ def jekyll_post_files(
 
 
 def collection_files(
-    root: Path, label: str, suffixes: tuple[str, ...] = (), on_error: Callable[[PostError], None] | None = None
+    root: Path,
+    label: str,
+    suffixes: tuple[str, ...] = (),
+    on_error: Callable[[PostError], None] | None = None,
 ) -> list[PostFile]:
     """The documents of the Jekyll collection ``label``: its folder ``_label``'s Markdown files, by key.
 

@@ -151,7 +151,9 @@ def plan_feeds(site: Site, options: BuildOptions, published: Sequence[PostRecord
     for collection in options.collections:
         for collection_feed in _collection_feeds(site, options, collection, published):
             feeds.append(collection_feed)
-            claim = _Claim(f"the feed {shown(collection_feed.site.title)} of the collection {collection.collection}")
+            claim = _Claim(
+                f"the feed {shown(collection_feed.site.title)} of the collection {collection.collection}"
+            )
             claims.extend((path, claim) for path in collection_feed.paths.values())
     if options.stylesheet:
         claims.append((STYLESHEET_NAME, _Claim("the stylesheet")))
@@ -167,7 +169,9 @@ def _collection_feeds(
     limit = options.limit
     paths = {name: format_path(collection.path, name) for name in options.formats}
     title = collection.title.format(site=site.title)
-    feeds = [Feed(replace(site, title=title), tuple(documents if limit is None else documents[:limit]), paths)]
+    feeds = [
+        Feed(replace(site, title=title), tuple(documents if limit is None else documents[:limit]), paths)
+    ]
     configs = [collection.categories] if collection.categories is not None else []
     for feed in term_feeds(documents, configs, limit, site):
         term_paths = {name: format_path(feed.path, name) for name in options.formats}

@@ -158,11 +158,12 @@ def read_updated(fm: FrontMatter, file: PostSource, fields: _Fields) -> datetime
 
     When dates come from git, the last commit's time (never before the published time).
     """
+    published: datetime = fields["date"]
     if file.commits is not None:
-        return max(file.commits[1], fields["date"])
+        return max(file.commits[1], published)
     if file.jekyll is not None:
-        return _date(fm, file, "last_modified_at") or fields["date"]
-    return _date(fm, file, "last_modified_at", "updated", "lastmod") or fields["date"]
+        return _date(fm, file, "last_modified_at") or published
+    return _date(fm, file, "last_modified_at", "updated", "lastmod") or published
 
 
 def read_authors(fm: FrontMatter, file: PostSource, fields: _Fields) -> Any:

@@ -12,7 +12,6 @@ build that takes every post from its cache needs none of them.
 from __future__ import annotations
 
 import copy
-import functools
 import json
 import re
 from collections.abc import Mapping
@@ -26,16 +25,13 @@ from .values import kind_of
 
 __all__ = [
     "HANDLERS",
-    "JEKYLL_HANDLERS",
     "MAX_FRONT_MATTER_VALUES",
     "FrontMatter",
     "FrontMatterHandler",
     "JSONHandler",
-    "JekyllYAMLHandler",
     "TOMLHandler",
     "YAMLHandler",
     "post_body",
-    "psych_loader",
     "read_front_matter",
     "split_front_matter",
 ]
@@ -311,44 +307,8 @@ class JSONHandler(FrontMatterHandler):
         return json.loads(fm_text)
 
 
-@functools.cache
-def psych_loader() -> Any:
-    """The safe loader with Psych's timestamps, not YAML 1.1's (:func:`feedlib.rubytime.psych_timestamp`)."""
-    from frontmatter.default_handlers import SafeLoader
-
-    from .rubytime import PSYCH_TIMESTAMP, psych_timestamp
-
-    class PsychLoader(SafeLoader):  # type: ignore[misc,valid-type]
-        pass
-
-    tag = "tag:yaml.org,2002:timestamp"
-    PsychLoader.yaml_implicit_resolvers = {
-        first: [(kind, pattern) for kind, pattern in resolvers if kind != tag]
-        for first, resolvers in SafeLoader.yaml_implicit_resolvers.items()
-    }
-    PsychLoader.add_implicit_resolver(tag, PSYCH_TIMESTAMP, list("-0123456789"))
-
-    def construct(loader: Any, node: Any) -> Any:
-        text = loader.construct_scalar(node)
-        found = psych_timestamp(text)
-        return text if found is None else found
-
-    PsychLoader.add_constructor(tag, construct)
-    return PsychLoader
-
-
-class JekyllYAMLHandler(YAMLHandler):
-    """YAML front matter as Jekyll reads it: Psych's timestamps (a time without an offset is UTC)."""
-
-    def loader(self) -> Any:
-        """The safe loader with Psych's timestamps."""
-        return psych_loader()
-
-
 #: The ways of writing front matter feedlib reads, in the order they are tried.
 HANDLERS: tuple[FrontMatterHandler, ...] = (YAMLHandler(), TOMLHandler(), JSONHandler())
-#: The only way a Jekyll site writes front matter, read as Jekyll reads it.
-JEKYLL_HANDLERS: tuple[FrontMatterHandler, ...] = (JekyllYAMLHandler(),)
 
 
 def _handler(

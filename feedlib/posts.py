@@ -35,11 +35,12 @@ from .fields import (
     read_title,
     read_updated,
 )
-from .frontmatter import HANDLERS, JEKYLL_HANDLERS, FrontMatter, split_front_matter
+from .frontmatter import HANDLERS, FrontMatter, split_front_matter
 from .jekyll.defaults import merged_front_matter
 from .limits import MAX_POST_BYTES
 from .model import Post, PostFile, Site
 from .onsite import check_links
+from .psych import JEKYLL_HANDLERS
 from .text import strip_xml_illegal, utf8_is_xml_legal
 
 __all__ = [

@@ -229,9 +229,7 @@ def _terms_of(post: Termed, kind: str, site: Site | None) -> tuple[str, ...]:
     return (language,) if language else ()
 
 
-def _members(
-    posts: Sequence[_P], kind: str, site: Site | None
-) -> tuple[dict[str, str], dict[str, list[_P]]]:
+def _members(posts: Sequence[_P], kind: str, site: Site | None) -> tuple[dict[str, str], dict[str, list[_P]]]:
     """Each term key's spelling (the newest post's) and its posts, in order."""
     spelled: dict[str, str] = {}
     members: dict[str, list[_P]] = {}

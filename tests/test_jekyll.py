@@ -141,6 +141,19 @@ def test_feed_path_format_and_out_flags(jekyll_site: Path):
     check_feed((out / "rss.xml").read_bytes(), "rss", count=2, require_content=False)
 
 
+def test_feed_path_of_any_name(jekyll_site: Path):
+    """jekyll-feed writes its feed at any path: one not ending in .xml too (a collection's must)."""
+    text = (jekyll_site / "_config.yml").read_text(encoding="utf-8")
+    write_config(jekyll_site, text.replace("feed:\n", "feed:\n  path: atom.feed\n"))
+    assert run_main("build", "--jekyll", jekyll_site, "--now", NOW, "--quiet") == 0
+    check_feed(_atom(jekyll_site, "_site/atom.feed"), "atom", count=2, require_content=False)
+    write_config(
+        jekyll_site, text.replace("feed:\n", "feed:\n  collections:\n    recipes:\n      path: r.atom\n")
+    )
+    with pytest.raises(ConfigError, match=r"feed\.collections\.recipes\.path: must end in \.xml"):
+        load_jekyll_config(jekyll_site)
+
+
 def test_drafts_need_a_front_matter_date(jekyll_site: Path, capsys: pytest.CaptureFixture[str]):
     assert run_main("build", "--jekyll", jekyll_site, "--now", NOW, "--drafts", "--quiet") == 0
     assert (

@@ -19,7 +19,7 @@ import yaml
 from helpers import DATA
 
 from feedlib.dates import jekyll_date_from_filename, parse_date, parse_jekyll_date, parse_liquid_date
-from feedlib.frontmatter import JEKYLL_HANDLERS
+from feedlib.psych import JEKYLL_HANDLERS
 from feedlib.rubydate import parse_fields
 from feedlib.rubytime import psych_timestamp
 

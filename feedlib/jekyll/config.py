@@ -378,7 +378,8 @@ def _liquid(reader: _Reader, root: Path) -> LiquidSettings:
     settings = reader.data.get("liquid") or {}
     if not isinstance(settings, Mapping):
         raise reader.error(
-            "liquid", f"expected a mapping of error_mode, strict_filters, strict_variables, got {shown(settings)}"
+            "liquid",
+            f"expected a mapping of error_mode, strict_filters, strict_variables, got {shown(settings)}",
         )
     mode = settings.get("error_mode", "warn")
     if mode not in ERROR_MODES:

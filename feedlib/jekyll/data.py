@@ -43,7 +43,7 @@ def data_key(name: str) -> str:
 def _yaml(path: Path, text: str) -> Any:
     import yaml
 
-    from ..frontmatter import psych_loader
+    from ..psych import psych_loader
 
     try:
         return yaml.load(text, Loader=psych_loader())

@@ -148,13 +148,16 @@ def _tags(
     return None, None
 
 
-def _feed_file(error: _Error, key: str, value: object, default: str) -> str:
-    """A feed's path inside the site (jekyll-feed writes it under the site's destination)."""
+def _feed_file(error: _Error, key: str, value: object, default: str, *, xml: bool = False) -> str:
+    """A feed's path inside the site (jekyll-feed writes it under the site's destination).
+
+    ``xml``: it must end in ``.xml`` (a collection's feed, whose RSS and JSON go beside it).
+    """
     path = (_text(error, key, value) or default).lstrip("/")
     pure = PurePosixPath(path)
     if not path or ".." in pure.parts or "\\" in path or "\0" in path or path.endswith("/"):
         raise error(key, f"must be a file path inside the site, got {shown(path)}")
-    if not path.endswith(".xml"):
+    if xml and not path.endswith(".xml"):
         raise error(key, f"must end in .xml (feedlib writes its RSS and JSON beside it), got {shown(path)}")
     return pure.as_posix()
 
@@ -179,7 +182,7 @@ def _collections(error: _Error, value: object) -> dict[str, Mapping[str, Any]]:
 
 def _collection_feed(error: _Error, name: str, meta: Mapping[str, Any]) -> CollectionFeedConfig:
     key = f"feed.collections.{name}"
-    path = _feed_file(error, f"{key}.path", meta.get("path"), f"feed/{name}.xml")
+    path = _feed_file(error, f"{key}.path", meta.get("path"), f"feed/{name}.xml", xml=True)
     title = "{site} | " + name.capitalize().replace("{", "{{").replace("}", "}}")
     categories = _categories(error, f"{key}.categories", meta.get("categories"))
     config = None

@@ -26,9 +26,10 @@ from liquid.token import Token
 
 from ..config import LiquidSettings
 from ..errors import QUOTE_MAX, PostError, clipped, shown
-from ..frontmatter import HANDLERS, JEKYLL_HANDLERS, split_front_matter
+from ..frontmatter import HANDLERS, split_front_matter
 from ..model import Post, Site
 from ..posts import FRONT_MATTER, decode_post
+from ..psych import JEKYLL_HANDLERS
 from ..urls import absolute_url, expand_permalink
 from .data import DataFolder, data_folder
 from .filters import FILTERS
@@ -354,4 +355,3 @@ class PostRenderer:
         if token is not None and token.start_index >= 0 and token.source == post.body:
             line = post.body_line + token.source.count("\n", 0, token.start_index)
         return PostError(post.path, f"Liquid: {message}", line)
-
