@@ -55,24 +55,31 @@ def _newest_first(record: PostRecord) -> tuple[int, str]:
 
 @dataclass(frozen=True)
 class CheckReport:
-    """What :func:`check` found: how many posts it read, and every problem."""
+    """What :func:`check` found: how many posts it read, every problem, and the settings it ignores.
+
+    ``ignored`` is :attr:`Config.ignored <feedlib.config.Config>`: worth saying
+    once, by a check, and not a problem.
+    """
 
     posts: int
     problems: tuple[PostError, ...]
+    ignored: tuple[str, ...] = ()
 
 
-def post_files(config: Config) -> list[PostFile]:
+def post_files(config: Config, on_error: Callable[[PostError], None] | None = None) -> list[PostFile]:
     """The post files of ``config``: as Jekyll finds them (a Jekyll site), else all under ``build.posts``.
 
-    With ``build.dates = "git"``, each carries the times of its first and
-    last commits (:func:`~feedlib.history.add_commit_dates`); a
+    What cannot be read (a folder, a link out of the site) is raised as
+    :class:`~feedlib.errors.PostErrors`, or passed to ``on_error``. With
+    ``build.dates = "git"``, each carries the times of its first and last
+    commits (:func:`~feedlib.history.add_commit_dates`); a
     :class:`~feedlib.errors.ConfigError` names the folder when it is not in
     a git repository.
     """
     if config.jekyll is not None:
-        files, folder = config.jekyll.post_files(), config.jekyll.root
+        files, folder = config.jekyll.post_files(on_error), config.jekyll.root
     else:
-        files, folder = discover_posts(config.build.posts), config.build.posts
+        files, folder = discover_posts(config.build.posts, on_error), config.build.posts
     return add_commit_dates(files, folder) if config.build.dates == "git" else files
 
 
@@ -146,7 +153,7 @@ def _feeds(
     Without ``skip_invalid``, ``invalid`` posts or clashes raise them all together.
     """
     clashes: list[PostError] = []
-    published = select_posts(records, now=now, on_error=clashes.append)
+    published = select_posts(records, now=now, on_error=clashes.append, future=config.build.future)
     if (invalid or clashes) and not skip_invalid:
         raise PostErrors([*invalid, *clashes])
     return plan_feeds(config.site, config.build, published), clashes
@@ -173,7 +180,8 @@ def _render_site(
     invalid: list[PostError] = []
     # A feed of every post shows (nearly) every post read: render each where it is read.
     render = config.build.limit is None and not config.liquid.enabled
-    records = read_posts(post_files(config), config.site, cache=cache, on_error=invalid.append, render=render)
+    files = post_files(config, invalid.append)
+    records = read_posts(files, config.site, cache=cache, on_error=invalid.append, render=render)
     liquid = _liquid_renderer(config, records)
     failed: list[PostError] = []
     while True:
@@ -387,20 +395,30 @@ def dry_run(
 def check(config: Config, *, now: datetime | None = None) -> CheckReport:
     """Read every post as a build would and report every problem; writes nothing.
 
-    Problems are invalid posts, posts whose URL or id another post has, and
-    (when Liquid is on) published posts whose Liquid cannot be rendered.
-    ``now`` (default: the current time; timezone-aware) is the cut-off for
-    future-dated posts, which are not published and so not checked for clashes.
+    Problems are invalid posts (and files and folders that cannot be read),
+    posts whose URL or id another post has, a post whose term would give a
+    feed the path of another file, and (when Liquid is on) published posts
+    whose Liquid cannot be rendered at its strictest: an unknown filter or
+    an undefined variable is reported even where the site's Liquid settings
+    let a build pass over it, as a ``_data`` file that cannot be read is
+    raised. ``now`` (default: the current time; timezone-aware) is the
+    cut-off for future-dated posts, which are not published and so not
+    checked for clashes.
     """
     invalid: list[PostError] = []
-    files = post_files(config)
+    files = post_files(config, invalid.append)
     records = read_posts(files, config.site, cache=open_cache(config), on_error=invalid.append)
     clashes: list[PostError] = []
-    published = select_posts(records, now=now, on_error=clashes.append)
+    published = select_posts(records, now=now, on_error=clashes.append, future=config.build.future)
+    try:
+        plan_feeds(config.site, config.build, published)  # A post's term may give a feed a taken path.
+    except PostError as error:
+        clashes.append(error)
     liquid = _liquid_renderer(config, records)
     if liquid is not None:
+        liquid.check_data()  # A _data file that cannot be read is a ConfigError, used or not.
         invalid.extend(_liquid_problems(config, liquid, published))
-    return CheckReport(len(files), tuple(invalid + clashes))
+    return CheckReport(len(files), tuple(invalid + clashes), config.ignored)
 
 
 def _liquid_problems(
@@ -419,7 +437,7 @@ def _liquid_problems(
                     continue  # No Liquid in it: not worth parsing.
                 post = parse_post_file(record.file, raw, config.site)
             if liquid.applies_to(post):
-                liquid.render(post)
+                liquid.render(post, checking=True)
         except PostError as error:
             problems.append(error)
     return problems

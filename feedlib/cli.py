@@ -18,7 +18,7 @@ from .build import build, check, dry_run
 from .config import Config, load_config
 from .dates import parse_date, zone
 from .entries import Progress
-from .errors import ConfigError, FeedlibError, LockTimeout, PostError, PostErrors, PublishError
+from .errors import ConfigError, FeedlibError, LockTimeout, PostError, PostErrors, PublishError, printable
 from .formats import FORMATS
 from .lock import DEFAULT_WAIT
 from .publish import Published
@@ -244,7 +244,7 @@ def _ping(args: argparse.Namespace, config: Config, published: Sequence[Publishe
     from .websub import ping_hub
 
     for failure in ping_hub(hub, changed):
-        print(f"feedlib: warning: hub not notified for {failure}", file=sys.stderr)
+        print(printable(f"feedlib: warning: hub not notified for {failure}"), file=sys.stderr)
     if changed:
         _say(args, f"pinged {hub} for {len(changed)} feed{'s' if len(changed) != 1 else ''}")
 
@@ -275,7 +275,7 @@ def _preview_lines(preview: FeedPreview) -> Iterator[str]:
 
 def _run_build(args: argparse.Namespace) -> int:
     config = _configure(args)
-    if args.wait < 0:
+    if not args.wait >= 0:  # NaN is neither below 0 nor above it.
         raise ConfigError(f"--wait must be 0 or more seconds, got {args.wait:g}")
     now, progress = _now(args.now, config), _progress(args)
     if args.ping and not config.site.hub:
@@ -298,6 +298,8 @@ def _run_build(args: argparse.Namespace) -> int:
 def _run_check(args: argparse.Namespace) -> int:
     config = _configure(args)
     report = check(config, now=_now(args.now, config))
+    for setting in report.ignored:
+        print(printable(f"feedlib: warning: {setting}"), file=sys.stderr)
     for problem in report.problems:
         print(problem, file=sys.stderr)
     if report.problems:
@@ -308,13 +310,20 @@ def _run_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class _Printable(logging.Formatter):
+    """Log records as lines, each one line whatever file names and values it holds."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return printable(super().format(record))
+
+
 @contextmanager
 def _logging(args: argparse.Namespace) -> Iterator[None]:
     """Library log records to stderr: warnings always, per-post detail with --verbose."""
     logger = logging.getLogger("feedlib")
     handler = logging.StreamHandler(sys.stderr)
     verbose = getattr(args, "verbose", False)
-    handler.setFormatter(logging.Formatter("%(name)s: %(message)s" if verbose else "feedlib: %(message)s"))
+    handler.setFormatter(_Printable("%(name)s: %(message)s" if verbose else "feedlib: %(message)s"))
     previous = logger.level
     logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
     logger.addHandler(handler)

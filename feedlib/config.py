@@ -13,12 +13,14 @@ from types import MappingProxyType
 from typing import Any
 
 from .discover import JekyllLayout
-from .errors import ConfigError
+from .errors import ConfigError, shown
+from .feeds import CollectionFeedConfig
 from .formats import FORMATS
 from .model import DEFAULT_PERMALINK, Post, Site
 from .render import check_markdown_extensions, check_renderer
 from .terms import DEFAULT_TERM_PATHS, TERM_KINDS, TermFeedConfig
-from .values import check_fields, check_relative_path
+from .urls import absolute_url
+from .values import check_fields, check_relative_path, check_site_url
 
 __all__ = [
     "BUILD_KEYS",
@@ -42,7 +44,9 @@ CONFIG_NAME = "feedlib.toml"
 #: How many entries a feed shows unless told otherwise (jekyll-feed's default too).
 DEFAULT_LIMIT = 20
 #: The keys of ``[site]``.
-SITE_KEYS = frozenset({"url", "title", "description", "author", "language", "timezone", "hub", "data"})
+SITE_KEYS = frozenset(
+    {"url", "title", "description", "author", "language", "timezone", "hub", "data", "icon", "logo"}
+)
 #: The keys of ``[build]``.
 BUILD_KEYS = frozenset(
     {
@@ -62,6 +66,7 @@ BUILD_KEYS = frozenset(
         "includes",
         "url_parameters",
         "dates",
+        "future",
     }
 )
 #: Where a post's dates come from (``[build] dates``): its front matter and file name, or git too.
@@ -82,13 +87,21 @@ class LiquidSettings:
     ``site`` is what ``{{ site.* }}`` reads (all of ``_config.yml`` for a
     Jekyll site; the ``[site]`` table, ``data`` included, otherwise).
     ``includes`` is the ``_includes`` folder, if any; ``root`` is the folder
-    ``{% link %}`` paths are relative to.
+    ``{% link %}`` paths are relative to; ``data`` is a Jekyll site's
+    ``_data`` folder, read as ``site.data``. ``error_mode`` (``strict``,
+    ``warn`` or ``lax``), ``strict_filters`` and ``strict_variables`` are
+    Liquid's settings: what a build makes of a template it cannot read, an
+    unknown filter and an undefined variable (``feedlib check`` reports all three).
     """
 
     enabled: bool = False
     site: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     includes: Path | None = None
     root: Path | None = None
+    data: Path | None = None
+    error_mode: str = "strict"
+    strict_filters: bool = True
+    strict_variables: bool = False
 
     def __post_init__(self) -> None:
         """Check each field's type (a path may be given as text)."""
@@ -109,9 +122,11 @@ class BuildOptions:
     format's default file name (jekyll-feed's ``feed.path``).
     ``stylesheet`` writes ``feed.xsl`` and points the Atom and RSS feeds at
     it; ``feeds`` are the per-term feeds to write (category, tag, author,
-    language). ``dates`` is where a post's dates come from: ``"front-matter"``
+    language); ``collections`` the feeds of a Jekyll site's other
+    collections. ``dates`` is where a post's dates come from: ``"front-matter"``
     (and the file name), or ``"git"`` (its commits, where the front matter
-    gives none; see :func:`feedlib.history.add_commit_dates`).
+    gives none; see :func:`feedlib.history.add_commit_dates`). ``future``
+    shows posts dated after the build too (Jekyll's ``future: true``).
 
     Every value is checked when the options are made
     (:class:`~feedlib.errors.ConfigError`, in the configuration file's
@@ -128,6 +143,8 @@ class BuildOptions:
     stylesheet: bool = False
     feeds: tuple[TermFeedConfig, ...] = ()
     dates: str = "front-matter"
+    collections: tuple[CollectionFeedConfig, ...] = ()
+    future: bool = False
 
     def __post_init__(self) -> None:
         """Check (and convert) every field."""
@@ -145,6 +162,9 @@ class Config:
     ``jekyll`` is set for a Jekyll site (``feedlib build --jekyll``): its
     posts are found as Jekyll finds them, not every file under ``build.posts``.
     ``liquid`` says whether posts are rendered as Liquid, and with what.
+    ``ignored`` says, one message each, the settings feedlib accepts but does
+    not honour: ``feedlib check`` says them, a build does not (cron's mail
+    would carry them on every run).
     """
 
     site: Site
@@ -152,6 +172,7 @@ class Config:
     path: Path | None = None
     jekyll: JekyllLayout | None = None
     liquid: LiquidSettings = field(default_factory=LiquidSettings)
+    ignored: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         """Check each field's type (the path may be given as text)."""
@@ -178,10 +199,10 @@ def _check_build_options(options: BuildOptions) -> None:
         raise ValueError(f"build.limit must be a whole number of at least 0, got {options.limit}")
     for name, path in options.paths.items():
         if name not in FORMATS:
-            raise ValueError(f"build.paths: unknown format {name!r} (known: {', '.join(FORMATS)})")
+            raise ValueError(f"build.paths: unknown format {shown(name)} (known: {', '.join(FORMATS)})")
         check_relative_path(path, f"build.paths.{name}")
     if options.dates not in DATE_SOURCES:
-        raise ValueError(f"build.dates must be one of {', '.join(DATE_SOURCES)}, got {options.dates!r}")
+        raise ValueError(f"build.dates must be one of {', '.join(DATE_SOURCES)}, got {shown(options.dates)}")
 
 
 class _Table:
@@ -203,25 +224,27 @@ class _Table:
     def text(self, key: str, default: str | None = None) -> str | None:
         value = self.data.get(key, default)
         if value is not None and not isinstance(value, str):
-            raise self.error(f"{self.name}.{key} must be a string, got {value!r}")
+            raise self.error(f"{self.name}.{key} must be a string, got {shown(value)}")
         return value
 
     def integer(self, key: str, default: int, minimum: int) -> int:
         value = self.data.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise self.error(f"{self.name}.{key} must be a whole number of at least {minimum}, got {value!r}")
+            raise self.error(
+                f"{self.name}.{key} must be a whole number of at least {minimum}, got {shown(value)}"
+            )
         return value
 
     def strings(self, key: str, default: tuple[str, ...]) -> tuple[str, ...]:
         value = self.data.get(key, list(default))
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise self.error(f"{self.name}.{key} must be a list of strings, got {value!r}")
+            raise self.error(f"{self.name}.{key} must be a list of strings, got {shown(value)}")
         return tuple(value)
 
     def flag(self, key: str, default: bool = False) -> bool:
         value = self.data.get(key, default)
         if not isinstance(value, bool):
-            raise self.error(f"{self.name}.{key} must be true or false, got {value!r}")
+            raise self.error(f"{self.name}.{key} must be true or false, got {shown(value)}")
         return value
 
     def path(self, key: str, default: str) -> Path:
@@ -261,7 +284,19 @@ def _site(table: _Table, build: _Table) -> Site:
         check_renderer(site.renderer)
     except ConfigError as error:
         raise build.error(str(error)) from None
-    return site
+    return replace(site, icon=_image_url(table, "icon", site), logo=_image_url(table, "logo", site))
+
+
+def _image_url(table: _Table, key: str, site: Site) -> str | None:
+    """``site.icon`` or ``site.logo``: an absolute http(s) URL, or a path on the site made absolute."""
+    value = table.text(key)
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        return check_site_url(value, f"site.{key}") if "://" in value else absolute_url(value, site)
+    except ValueError as error:
+        raise table.error(f"site.{key}: {error}") from None
 
 
 def _build_options(table: _Table) -> BuildOptions:
@@ -279,6 +314,7 @@ def _build_options(table: _Table) -> BuildOptions:
             cache=table.path("cache", DEFAULT_CACHE),
             stylesheet=table.flag("stylesheet"),
             dates=table.data.get("dates", "front-matter"),
+            future=table.flag("future"),
         )
     except ConfigError as error:
         raise table.error(error.message) from None
@@ -328,7 +364,7 @@ def config_from_mapping(data: Mapping[str, Any], source: Path | None = None) -> 
 def _liquid(site: _Table, build: _Table, options: BuildOptions) -> LiquidSettings:
     enabled = build.data.get("liquid", False)
     if not isinstance(enabled, bool):
-        raise build.error(f"build.liquid must be true or false, got {enabled!r}")
+        raise build.error(f"build.liquid must be true or false, got {shown(enabled)}")
     data = site.data.get("data", {})
     if not isinstance(data, Mapping):
         raise site.error("[site.data] must be a table")

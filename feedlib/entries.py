@@ -9,7 +9,8 @@ process pool when there are many).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
@@ -20,14 +21,16 @@ from urllib.parse import urljoin, urlsplit
 from .cache import PostCache
 from .cache.stamps import post_digest
 from .dates import microseconds
-from .errors import ConfigError, PostChanged, PostError, raise_or_report
+from .errors import ConfigError, PostChanged, PostError, raise_or_report, shown
+from .jekyll.excerpt import excerpt_source
 from .kramdown import smartify_title
 from .links import absolute_links
 from .model import Author, Enclosure, Entry, Image, Post, PostRecord, Rendered, Site
 from .parallel import map_ordered
-from .render import render_markdown, sanitize_html, summarize
-from .text import strip_xml_illegal, xml_safe_author
-from .urls import absolute_url, post_url, with_parameters
+from .render import MORE_SEPARATOR, html_to_text, markdown_text, render_markdown, sanitize_html, summarize
+from .text import scalar_text, strip_xml_illegal, xml_safe_author
+from .urls import absolute_url, document_id, post_url, with_parameters
+from .values import off_site
 
 if TYPE_CHECKING:
     from .jekyll.liquid import PostRenderer
@@ -36,6 +39,7 @@ __all__ = [
     "PARALLEL_RENDER_MIN",
     "Progress",
     "entry_id",
+    "jekyll_excerpt",
     "post_identity",
     "render_entries",
     "render_post",
@@ -54,6 +58,8 @@ PARALLEL_RENDER_MIN = 24
 _RENDER_CHUNK = 8
 
 _log = logging.getLogger(__name__)
+# A Liquid tag or output, as Jekyll's has_liquid_construct? finds one.
+_LIQUID = re.compile(r"\{[{%]")
 
 
 class Progress(Protocol):
@@ -69,7 +75,10 @@ def entry_id(post: Post, site: Site) -> str:
 
     A ``tag:`` or ``urn:`` id is kept as it is; any other is resolved
     against the site URL (as jekyll-feed does) and encoded like a permalink.
+    A Jekyll site's entry id is Jekyll's document id, as jekyll-feed writes it.
     """
+    if site.jekyll is not None:
+        return absolute_url(document_id(post, site), site)
     if post.id is None:
         return post_url(post, site)
     scheme = urlsplit(post.id).scheme.lower()
@@ -81,14 +90,24 @@ def entry_id(post: Post, site: Site) -> str:
 def post_identity(post: Post, site: Site) -> tuple[str, str]:
     """The absolute URL and the entry id of ``post``: what no two posts may share.
 
-    Raises :class:`PostError` when either cannot be made.
+    Raises :class:`PostError` when either cannot be made, or leads out of the
+    site (:func:`~feedlib.values.off_site`; an id may also be a ``tag:`` or
+    ``urn:uuid:`` URI).
     """
     try:
         url = post_url(post, site)
         # Most posts have no id of their own: their id is the URL, made once.
-        return url, url if post.id is None else entry_id(post, site)
+        ident = url if post.id is None and site.jekyll is None else entry_id(post, site)
     except ValueError as error:
         raise PostError(post.path, f"cannot make its URL: {error}") from None
+    base = absolute_url("", site)
+    for what, link in (("URL", url), ("id", ident)):
+        if what == "id" and (link is url or link.startswith(("tag:", "urn:uuid:"))):
+            continue
+        problem = off_site(link, base)
+        if problem is not None:
+            raise PostError(post.path, f"its {what} {shown(link)} is {problem}")
+    return url, ident
 
 
 def _clashes(records: Sequence[PostRecord]) -> list[PostError]:
@@ -118,10 +137,12 @@ def select_posts(
     now: datetime | None = None,
     limit: int | None = None,
     on_error: Callable[[PostError], None] | None = None,
+    future: bool = False,
 ) -> list[PostRecord]:
     """The posts a feed shows: published, not after ``now``, newest first, at most ``limit``.
 
-    ``now`` (default: the current time) is the cut-off for future-dated posts:
+    ``now`` (default: the current time) is the cut-off for future-dated posts
+    (with ``future``, there is none: Jekyll's ``future: true``):
     the clock decides which posts are in, never a value written in a feed.
     Posts of one instant are ordered by path. Two published posts with the
     same URL or id are an error naming both files
@@ -129,7 +150,7 @@ def select_posts(
     is reported there and left out instead.
     """
     cutoff = microseconds(now if now is not None else datetime.now(UTC))
-    visible = [record for record in records if not record.draft and record.when <= cutoff]
+    visible = [record for record in records if not record.draft and (future or record.when <= cutoff)]
     visible.sort(key=_LOCATION)
     visible.sort(key=_WHEN, reverse=True)
     errors = _clashes(visible)
@@ -140,11 +161,13 @@ def select_posts(
     return visible if limit is None else visible[:limit]
 
 
-def render_post(post: Post, site: Site) -> Rendered:
+def render_post(post: Post, site: Site, excerpt: str | None = None) -> Rendered:
     """The HTML (links made absolute) and the summary of ``post``: the slow part of an entry.
 
-    Pure: reads neither the disk nor the clock, so its result can be kept and reused
-    for as long as the post file and the site settings stay the same. Raises
+    ``excerpt`` is the source of a Jekyll site's excerpt when its Liquid is
+    already rendered (else it is taken from the body). Pure: reads neither
+    the disk nor the clock, so its result can be kept and reused for as long
+    as the post file and the site settings stay the same. Raises
     :class:`PostError` for Markdown that cannot be rendered.
     """
     url, _ = post_identity(post, site)
@@ -152,18 +175,42 @@ def render_post(post: Post, site: Site) -> Rendered:
     try:
         html = render_markdown(post.body, extensions, site.renderer, site.kramdown)
         content = absolute_links(sanitize_html(html) if site.sanitize else html, url)
-        summary = summarize(
-            post.excerpt,
-            post.body,
-            content,
-            site.summary_length,
-            extensions,
-            renderer=site.renderer,
-            kramdown=site.kramdown,
-        )
+        if site.jekyll is not None:
+            summary = _jekyll_summary(post, site, excerpt)
+        else:
+            summary = summarize(
+                post.excerpt,
+                post.body,
+                content,
+                site.summary_length,
+                extensions,
+                renderer=site.renderer,
+                kramdown=site.kramdown,
+                separator=post.excerpt_separator or MORE_SEPARATOR,
+            )
     except ValueError as error:
         raise PostError(post.path, str(error)) from None
     return Rendered(content, summary)
+
+
+def jekyll_excerpt(post: Post, site: Site) -> str | None:
+    """The source of Jekyll's excerpt of ``post`` (before Liquid), when no summary is in its front matter."""
+    if post.excerpt is not None or site.jekyll is None:
+        return None
+    separator = post.excerpt_separator
+    if separator is None:
+        separator = site.jekyll.excerpt_separator
+    return excerpt_source(post.body, separator)
+
+
+def _jekyll_summary(post: Post, site: Site, excerpt: str | None) -> str:
+    """jekyll-feed's summary, whole: ``description`` or ``excerpt`` as written, else the excerpt rendered."""
+    if post.excerpt is not None:
+        return html_to_text(post.excerpt)
+    source = excerpt if excerpt is not None else jekyll_excerpt(post, site)
+    if not source:
+        return ""
+    return markdown_text(source, site.markdown_extensions, site.renderer, site.kramdown)
 
 
 def _media_url(raw: str, base: str, site: Site, post: Post, key: str) -> str:
@@ -177,8 +224,10 @@ def _media_url(raw: str, base: str, site: Site, post: Post, key: str) -> str:
 def _media(post: Post, site: Site, url: str) -> tuple[Image | None, Enclosure | None]:
     image = enclosure = None
     if post.image is not None:
+        # jekyll-feed resolves an image against the site, not the post.
+        base = site.base_url if site.jekyll is not None else url
         image = Image(
-            _media_url(post.image.url, url, site, post, "image"),
+            _media_url(post.image.url, base, site, post, "image"),
             strip_xml_illegal(post.image.alt) if post.image.alt else None,
         )
     if post.enclosure is not None:
@@ -209,24 +258,42 @@ def to_entry(post: Post, site: Site, rendered: Rendered | None = None) -> Entry:
     link = with_parameters(url, site.url_parameters)
     title = strip_xml_illegal(post.title).strip() or strip_xml_illegal(post.slug).strip() or "Untitled"
     authors = post.authors or site.authors or (Author(smartify_title(site.title, site)),)
-    terms = (strip_xml_illegal(term) for term in post.categories + post.tags)
+    terms = (strip_xml_illegal(term) for term in _terms(post, site))
     image, enclosure = _media(post, site, url)
+    content = rendered.content_html if shows_content(post, site) else ""
+    published, updated = (post.date, post.updated) if site.jekyll is None else _jekyll_times(post)
     return Entry(
         id=ident,
         url=link,
         title=smartify_title(title, site),
-        published=post.date,
-        updated=post.updated,
+        published=published,
+        updated=updated,
         authors=tuple(map(xml_safe_author, authors)),
         categories=tuple(dict.fromkeys(term for term in terms if term)),
         # Every entry has a summary: RSS keeps content:encoded only beside a
-        # description, and an Atom entry needs some text (RFC 4287 4.1.1).
-        summary=rendered.summary or title,
-        content_html=rendered.content_html if shows_content(post, site) else "",
+        # description, and an Atom entry needs some text (RFC 4287 4.1.1);
+        # jekyll-feed writes none where the excerpt is empty.
+        summary=rendered.summary or ("" if site.jekyll is not None and content else title),
+        content_html=content,
         source=post.path,
         image=image,
         enclosure=enclosure,
+        language=post.lang,
     )
+
+
+def _terms(post: Post, site: Site) -> tuple[str, ...]:
+    """The terms an entry shows: categories then tags (jekyll-feed: ``category`` alone, if set)."""
+    if site.jekyll is not None:
+        single = post.front_matter.get("category")
+        if single is not None and not isinstance(single, list | Mapping):
+            return (scalar_text(single), *post.tags)
+    return post.categories + post.tags
+
+
+def _jekyll_times(post: Post) -> tuple[datetime, datetime]:
+    """jekyll-feed's published and updated times: in the site's zone (they are), in whole seconds."""
+    return post.date.replace(microsecond=0), post.updated.replace(microsecond=0)
 
 
 # --- the rendering stage ----------------------------------------------------------------------
@@ -244,19 +311,25 @@ def _whole_post(record: PostRecord, site: Site) -> Post:
     return post
 
 
-def _entry(record: PostRecord, site: Site, liquid: PostRenderer | None) -> tuple[Entry, bool]:
-    """The entry of ``record``'s post, and whether it may be cached."""
+# An entry, and the links to other posts and pages its Liquid resolved (tag, target, URL).
+_Made = tuple[Entry, list[tuple[str, str, str]]]
+
+
+def _entry(record: PostRecord, site: Site, liquid: PostRenderer | None) -> _Made:
+    """The entry of ``record``'s post, and the links its Liquid resolved."""
     post = _whole_post(record, site)
-    cacheable = True
+    links: list[tuple[str, str, str]] = []
+    excerpt = None
     if liquid is not None and liquid.applies_to(post):
-        cacheable = not liquid.depends_on_urls(post)
-        post = replace(post, body=liquid.render(post))
-    return to_entry(post, site, render_post(post, site)), cacheable
+        source = jekyll_excerpt(post, site)
+        if source and _LIQUID.search(source):  # Jekyll renders an excerpt's Liquid only if it has some.
+            excerpt = liquid.render(replace(post, body=source), links=links)
+        post = replace(post, body=liquid.render(post, links=links))
+    rendered = render_post(post, site) if excerpt is None else render_post(post, site, excerpt)
+    return to_entry(post, site, rendered), links
 
 
-def _entry_or_error(
-    site: Site, liquid: PostRenderer | None, record: PostRecord
-) -> tuple[Entry, bool] | PostError:
+def _entry_or_error(site: Site, liquid: PostRenderer | None, record: PostRecord) -> _Made | PostError:
     """:func:`_entry`, or why it cannot be made."""
     try:
         return _entry(record, site, liquid)
@@ -266,7 +339,7 @@ def _entry_or_error(
 
 def _entries(
     missing: Sequence[PostRecord], site: Site, liquid: PostRenderer | None
-) -> Iterator[tuple[Entry, bool] | PostError]:
+) -> Iterator[_Made | PostError]:
     """The entry of each of ``missing``, in order: in a process pool (started now) when there are many.
 
     Liquid renders here, in this process (its environment does not pickle).
@@ -306,9 +379,10 @@ def render_entries(
 ) -> list[Entry]:
     """The entries of ``records`` (in that order), from ``cache`` where it has them, rendered otherwise.
 
-    With ``liquid``, posts are rendered as Liquid before Markdown; a post
-    whose Liquid reads other posts' URLs (``link``, ``post_url``) is rendered
-    on every build rather than cached. A post that cannot be rendered raises
+    With ``liquid``, posts are rendered as Liquid before Markdown; the entry
+    of a post whose Liquid reads other posts' or pages' URLs (``link``,
+    ``post_url``) is taken from the cache only while each still resolves to
+    the URL it was made with. A post that cannot be rendered raises
     :class:`~feedlib.errors.PostErrors` (every such post, after trying all),
     or with ``on_error`` is passed there and left out. A post not kept in
     its record is read again, and its bytes must be the ones it was chosen
@@ -316,7 +390,8 @@ def render_entries(
     over). Afterwards the cache keeps entries for exactly these posts.
     """
     cache = cache if cache is not None else PostCache.open(None, site)
-    known = {record.key: cache.entry(record) for record in records}
+    resolves = liquid.still_resolve if liquid is not None else None
+    known = {record.key: cache.entry(record, resolves) for record in records}
     missing = [record for record in records if known[record.key] is None]
     errors: list[PostError] = []
     # A pool starts (forks) before a progress bar starts its thread.
@@ -327,10 +402,9 @@ def render_entries(
         if isinstance(outcome, PostError):
             errors.append(outcome)
             continue
-        entry, cacheable = outcome
+        entry, links = outcome
         known[record.key] = entry
-        if cacheable:
-            cache.remember_entry(record, entry)
+        cache.remember_entry(record, entry, links)
         _log.debug("rendered: %s", record.location)
     for _ in ticks:  # A progress bar closes when it has shown its last item.
         pass

@@ -6,10 +6,12 @@ input format gives one, in the form ``PATH[:LINE]: message``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 __all__ = [
+    "QUOTE_MAX",
     "ConfigError",
     "FeedlibError",
     "LockTimeout",
@@ -17,8 +19,56 @@ __all__ = [
     "PostError",
     "PostErrors",
     "PublishError",
+    "clipped",
+    "printable",
     "raise_or_report",
+    "shown",
 ]
+
+#: The most characters of a value a message quotes: one problem stays one short line.
+QUOTE_MAX = 80
+
+# What would break a message's one line or reach the terminal as a command: C0 and C1
+# controls but tab, lone surrogates (a file name that is not UTF-8, decoded by the file
+# system's codec), the Unicode line and paragraph separators, and bidirectional overrides.
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    if char in _NAMED:
+        return _NAMED[char]
+    if 0xDC80 <= code <= 0xDCFF:  # A byte of a file name that is not UTF-8 (surrogateescape).
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    r"""``text`` with every character that could break its line or drive a terminal written as an escape.
+
+    A file name holding a newline or an escape sequence stays one line, and a
+    name that is not UTF-8 shows its bytes (``caf\xe9.md``).
+
+    >>> printable("new\nline \x1b[31mred caf\udce9")
+    'new\\nline \\x1b[31mred caf\\xe9'
+    """
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def shown(value: object) -> str:
+    """``value`` as a message quotes it: its ``repr``, cut after :data:`QUOTE_MAX` characters.
+
+    Every message that quotes a value from a post or a setting quotes it
+    through this, so that a 50,000-character value is an error line, not a page.
+    """
+    return clipped(repr(value))
+
+
+def clipped(text: str, limit: int = QUOTE_MAX) -> str:
+    """``text`` cut after ``limit`` characters (a library's message, which may quote a value whole)."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 class FeedlibError(Exception):
@@ -26,10 +76,11 @@ class FeedlibError(Exception):
 
 
 def _located(path: Path | str | None, line: int | None, message: str) -> str:
+    """The one form of every message: ``PATH[:LINE]: message``, printable (see :func:`printable`)."""
     if path is None:
-        return message
+        return printable(message)
     where = f"{path}:{line}" if line is not None else f"{path}"
-    return f"{where}: {message}"
+    return printable(f"{where}: {message}")
 
 
 class PostError(FeedlibError):
@@ -93,7 +144,7 @@ class LockTimeout(FeedlibError):
     def __init__(self, path: Path | str, waited: float) -> None:
         self.path = Path(path)
         self.waited = waited
-        super().__init__(f"another build holds {path}; gave up after {waited:g} s")
+        super().__init__(printable(f"another build holds {path}; gave up after {waited:g} s"))
 
 
 def raise_or_report(errors: Sequence[PostError], on_error: Callable[[PostError], None] | None) -> None:

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
 
-from .errors import ConfigError
+from .errors import ConfigError, PostError, shown
 from .formats import format_named
 from .formats.stylesheet import STYLESHEET_NAME, add_stylesheet, stylesheet_href
 from .kramdown import smartify_title
 from .model import Entry, PostRecord, Site
 from .parallel import map_shared
-from .terms import format_path, term_feeds
+from .terms import TermFeed, TermFeedConfig, format_path, term_feeds
 from .urls import absolute_url
 
 if TYPE_CHECKING:
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PARALLEL_ENTRIES_MIN",
+    "CollectionFeedConfig",
     "Document",
     "Feed",
     "plan_feeds",
@@ -74,10 +75,12 @@ class Feed(Generic[_T]):
         return Feed(self.site, tuple(items), self.paths)
 
 
-def _term_site(site: Site, kind: str, term: str) -> Site:
+def _term_site(site: Site, feed: TermFeed[PostRecord]) -> Site:
     """The site as a term's feed names itself: "Site — Term" (in the term's language, for a language)."""
-    title = f"{site.title} \u2014 {term}"
-    return replace(site, title=title, language=term) if kind == "languages" else replace(site, title=title)
+    title = feed.title_of(site.title)
+    if feed.kind == "languages":
+        return replace(site, title=title, language=feed.term)
+    return replace(site, title=title)
 
 
 def _titled(site: Site) -> Site:
@@ -86,14 +89,49 @@ def _titled(site: Site) -> Site:
     return site if title == site.title else replace(site, title=title)
 
 
-def _check_distinct(paths: Iterable[str]) -> None:
-    seen: set[str] = set()
-    for path in paths:
-        if path in seen:
-            raise ConfigError(
-                f"two feeds would be written to {path}: give the [feeds] tables different paths"
-            )
-        seen.add(path)
+@dataclass(frozen=True)
+class CollectionFeedConfig:
+    """A feed of a Jekyll collection other than the posts (jekyll-feed's ``feed.collections``).
+
+    ``path`` is its Atom file's path, ``title`` its title (of ``{site}``, the
+    site's title); ``categories`` asks for a feed per category of its documents.
+    """
+
+    collection: str
+    path: str
+    title: str
+    categories: TermFeedConfig | None = None
+
+
+class _Claim(NamedTuple):
+    """A file a build would write: what it is, and for a term's feed, its newest post."""
+
+    what: str
+    post: str | None = None
+
+
+def _term_claim(feed: TermFeed[PostRecord], pattern: str) -> _Claim:
+    kind = feed.kind.removesuffix("s").replace("categorie", "category")
+    what = f"the feed of the {kind} {shown(feed.term)} (the {feed.kind} feeds' path {shown(pattern)})"
+    return _Claim(what, feed.posts[0].location if feed.posts else None)
+
+
+def _check_distinct(claims: Iterable[tuple[str, _Claim]]) -> None:
+    """Raise when two claims name one path.
+
+    When a post's term gives a feed the path of a file the settings name (the
+    rss feed), the post is named: a post error. Two settings that overlap
+    are a configuration error, whatever post shows it.
+    """
+    seen: dict[str, _Claim] = {}
+    for path, claim in claims:
+        other = seen.setdefault(path, claim)
+        if other is claim:
+            continue
+        message = f"{claim.what} would be written to {path}, where {other.what} goes: change the path"
+        if claim.post is not None and other.post is None:
+            raise PostError(claim.post, f"{message}, or the post's term")
+        raise ConfigError(message)
 
 
 def plan_feeds(site: Site, options: BuildOptions, published: Sequence[PostRecord]) -> list[Feed[PostRecord]]:
@@ -101,17 +139,54 @@ def plan_feeds(site: Site, options: BuildOptions, published: Sequence[PostRecord
 
     ``published`` are every published post's records, newest first
     (:func:`feedlib.entries.select_posts` without a limit). The site's feed
-    comes first, then each term's feed. Raises
-    :class:`~feedlib.errors.ConfigError` when two files would have one path.
+    comes first, then each term's feed. When two files would have one path,
+    raises :class:`~feedlib.errors.PostError` naming the newest post with the
+    term whose feed it is (a post tagged ``rss`` with tag feeds at
+    ``:term.xml``), else :class:`~feedlib.errors.ConfigError`.
     """
     formats = options.formats
-    chosen = tuple(published if options.limit is None else published[: options.limit])
+    posts = [record for record in published if record.file.collection == "posts"]
+    chosen = tuple(posts if options.limit is None else posts[: options.limit])
     feeds = [Feed(_titled(site), chosen, options.feed_paths())]
-    for feed in term_feeds(published, options.feeds, options.limit, site):
+    claims = [(path, _Claim(f"the {name} feed")) for name, path in options.feed_paths().items()]
+    patterns = {config.kind: config.path for config in options.feeds}
+    for feed in term_feeds(posts, options.feeds, options.limit, site):
         paths = {name: format_path(feed.path, name) for name in formats}
-        feeds.append(Feed(_titled(_term_site(site, feed.kind, feed.term)), feed.posts, paths))
-    stylesheet = [STYLESHEET_NAME] if options.stylesheet else []
-    _check_distinct([path for feed in feeds for path in feed.paths.values()] + stylesheet)
+        feeds.append(Feed(_titled(_term_site(site, feed)), feed.posts, paths))
+        claim = _term_claim(feed, patterns[feed.kind])
+        claims.extend((path, claim) for path in paths.values())
+    for collection in options.collections:
+        for collection_feed in _collection_feeds(site, options, collection, published):
+            feeds.append(collection_feed)
+            claim = _Claim(
+                f"the feed {shown(collection_feed.site.title)} of the collection {collection.collection}"
+            )
+            claims.extend((path, claim) for path in collection_feed.paths.values())
+    if options.stylesheet:
+        claims.append((STYLESHEET_NAME, _Claim("the stylesheet")))
+    _check_distinct(claims)
+    return feeds
+
+
+def _collection_feeds(
+    site: Site, options: BuildOptions, collection: CollectionFeedConfig, published: Sequence[PostRecord]
+) -> list[Feed[PostRecord]]:
+    """The feed of one collection's documents, and one per category of them if asked."""
+    documents = [record for record in published if record.file.collection == collection.collection]
+    limit = options.limit
+    paths = {name: format_path(collection.path, name) for name in options.formats}
+    title = collection.title.format(site=site.title)
+    feeds = [
+        Feed(
+            _titled(replace(site, title=title)),
+            tuple(documents if limit is None else documents[:limit]),
+            paths,
+        )
+    ]
+    configs = [collection.categories] if collection.categories is not None else []
+    for feed in term_feeds(documents, configs, limit, site):
+        term_paths = {name: format_path(feed.path, name) for name in options.formats}
+        feeds.append(Feed(_titled(_term_site(site, feed)), feed.posts, term_paths))
     return feeds
 
 

@@ -11,6 +11,7 @@ build that takes every post from its cache needs none of them.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Mapping
@@ -18,12 +19,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
-from .errors import PostError
+from .errors import PostError, clipped, shown
 from .text import scalar_text, strip_xml_illegal
 from .values import kind_of
 
 __all__ = [
     "HANDLERS",
+    "MAX_FRONT_MATTER_VALUES",
     "FrontMatter",
     "FrontMatterHandler",
     "JSONHandler",
@@ -36,11 +38,15 @@ __all__ = [
 
 #: The values a front-matter scalar can have (YAML timestamps are dates or datetimes).
 SCALARS = (str, int, float, bool, date, datetime)
+#: The most values (keys, items and scalars) front matter may hold with its YAML aliases
+#: expanded: far more than any post writes, far fewer than an alias bomb expands to.
+MAX_FRONT_MATTER_VALUES = 100_000
 
 _YAML_FENCE = re.compile(r"^-{3,}\s*$", re.MULTILINE)
 _TOML_FENCE = re.compile(r"^\+{3}\s*$", re.MULTILINE)
-_TOML_END = re.compile(r"\s*\(at end of document\)")
-_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)")
+# tomllib writes one space before these; a leading \s* would make a search quadratic on spaces.
+_TOML_END = re.compile(r" \(at end of document\)")
+_TOML_POSITION = re.compile(r" \(at line (\d+), column \d+\)")
 # What PyYAML's safe constructors raise, without a position, on values such as
 # "2025-01-01 25:00:00" or explicit tags with impossible values
 # ("!!timestamp hello", "!!bool maybe").
@@ -56,6 +62,17 @@ class FrontMatter:
         self.body = body
         self._lines = text.split("\n")
         self._first_line = first_line
+        self._inherited: frozenset[Any] = frozenset()
+
+    def merged(self, data: Mapping[Any, Any]) -> FrontMatter:
+        """The same file's front matter, saying ``data`` (its own merged with defaults from elsewhere).
+
+        An error about a key the file does not write names no line, and says where the value came from.
+        """
+        merged = copy.copy(self)
+        merged.data = data
+        merged._inherited = frozenset(key for key in data if key not in self.data)
+        return merged
 
     def line_of(self, key: str) -> int | None:
         """The line of the file where ``key`` is written, if it can be found."""
@@ -69,6 +86,8 @@ class FrontMatter:
 
     def error(self, key: str, message: str) -> PostError:
         """An error about ``key``, at its line."""
+        if key in self._inherited:
+            return PostError(self.path, f"{key} (from the site's defaults): {message}")
         return PostError(self.path, f"{key}: {message}", self.line_of(key))
 
     def field_error(self, key: str, field: str, message: str) -> PostError:
@@ -108,7 +127,7 @@ class FrontMatter:
         value = self.data.get(key)
         if value is None or isinstance(value, bool):
             return value
-        raise self.error(key, f"expected true or false, got {value!r}")
+        raise self.error(key, f"expected true or false, got {shown(value)}")
 
 
 class FrontMatterHandler:
@@ -168,8 +187,8 @@ class _FencedHandler(FrontMatterHandler):
         return text[opening.end() : closing.start()], first_line, text[closing.end() :].lstrip("\n")
 
 
-def _bad_value(fm_text: str) -> tuple[int, str] | None:
-    """The 0-based line and key of the first value PyYAML's constructors fail on."""
+def _bad_value(fm_text: str) -> tuple[int, str, str] | None:
+    """The 0-based line, key and value text of the first value PyYAML's constructors fail on."""
     import yaml
 
     for number, line in enumerate(fm_text.split("\n")):
@@ -179,10 +198,24 @@ def _bad_value(fm_text: str) -> tuple[int, str] | None:
         try:
             yaml.safe_load(value)
         except _CONSTRUCTOR_ERRORS:
-            return number, key.strip().strip("'\"")
+            return number, key.strip().strip("'\""), value.strip()
         except yaml.YAMLError:
             continue
     return None
+
+
+def _constructor_problem(value: str, error: Exception) -> str:
+    """What is wrong with a value PyYAML's constructors fail on, in a user's words.
+
+    A ValueError says it ("hour must be in 0..23"); the others are PyYAML
+    failing inside (``!!timestamp hello``: "'NoneType' object has no
+    attribute 'groupdict'"), so the value and its tag are named instead.
+    """
+    if isinstance(error, ValueError | OverflowError):
+        return f"cannot read its value: {clipped(str(error))}"
+    tag = value.split(maxsplit=1)[0] if value.startswith("!") else None
+    what = f"a valid {tag} value" if tag else "a value YAML can read"
+    return f"{shown(value)} is not {what}"
 
 
 class YAMLHandler(_FencedHandler):
@@ -193,13 +226,19 @@ class YAMLHandler(_FencedHandler):
     fence = _YAML_FENCE
     delimiter = "---"
 
+    def loader(self) -> Any:
+        """The PyYAML loader class: python-frontmatter's (libyaml's safe loader when PyYAML has it)."""
+        from frontmatter.default_handlers import SafeLoader
+
+        return SafeLoader
+
     def load(self, path: Path, fm_text: str, first_line: int) -> Any:
         """The YAML's value (an empty document is an empty mapping); errors name the line."""
         import yaml
         from frontmatter.default_handlers import YAMLHandler as LibraryHandler
 
         try:
-            data = LibraryHandler().load(fm_text)
+            data = LibraryHandler().load(fm_text, Loader=self.loader())
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             line = first_line + mark.line if mark is not None else None
@@ -208,9 +247,11 @@ class YAMLHandler(_FencedHandler):
         except _CONSTRUCTOR_ERRORS as error:
             found = _bad_value(fm_text)
             if found is None:
-                raise PostError(path, f"cannot read a front-matter value: {error!s}", first_line) from None
-            number, key = found
-            raise PostError(path, f"{key}: cannot read its value: {error!s}", first_line + number) from None
+                message = clipped(str(error))
+                raise PostError(path, f"cannot read a front-matter value: {message}", first_line) from None
+            number, key, value = found
+            problem = _constructor_problem(value, error)
+            raise PostError(path, f"{key}: {problem}", first_line + number) from None
         return {} if data is None else data
 
 
@@ -270,8 +311,10 @@ class JSONHandler(FrontMatterHandler):
 HANDLERS: tuple[FrontMatterHandler, ...] = (YAMLHandler(), TOMLHandler(), JSONHandler())
 
 
-def _handler(path: Path, text: str) -> FrontMatterHandler:
-    for handler in HANDLERS:
+def _handler(
+    path: Path, text: str, handlers: tuple[FrontMatterHandler, ...] = HANDLERS
+) -> FrontMatterHandler:
+    for handler in handlers:
         if handler.detect(text):
             return handler
     raise PostError(
@@ -314,11 +357,49 @@ def _may_hold_xml_illegal(fm_text: str) -> bool:
     return "\\" in fm_text or "*" in fm_text
 
 
+class _SelfContaining(Exception):
+    """A value that contains itself (YAML: an alias inside its own anchor)."""
+
+
+def _expanded_size(value: Any, sizes: dict[int, int], open_: set[int]) -> int:
+    """How many values ``value`` holds once every alias is expanded, counted without expanding any.
+
+    Each list or mapping is counted once (``sizes`` by id), however many
+    aliases share it; one that is still being counted (``open_``) contains itself.
+    """
+    if not isinstance(value, list | Mapping):
+        return 1
+    known = sizes.get(id(value))
+    if known is not None:
+        return known
+    if id(value) in open_:
+        raise _SelfContaining
+    open_.add(id(value))
+    items = [*value.keys(), *value.values()] if isinstance(value, Mapping) else value
+    total = 1 + sum(_expanded_size(item, sizes, open_) for item in items)
+    open_.discard(id(value))
+    sizes[id(value)] = total
+    return total
+
+
 def _cleaned(path: Path, data: Any, first_line: int) -> Any:
-    """:func:`_xml_safe` of ``data``; :class:`PostError` for a value that contains itself."""
+    """:func:`_xml_safe` of ``data``; :class:`PostError` for a value that contains itself or expands too far.
+
+    A copy shares nothing, so YAML's aliases are expanded: a few hundred
+    bytes of aliases of aliases (an "alias bomb") would expand to billions
+    of values, here and in everything that reads the front matter after.
+    """
     try:
+        size = _expanded_size(data, {}, set())
+        if size > MAX_FRONT_MATTER_VALUES:
+            raise PostError(
+                path,
+                f"front matter holds over {MAX_FRONT_MATTER_VALUES:,} values once its aliases (*name) "
+                "are expanded: write the values out, or share fewer",
+                first_line,
+            )
         return _xml_safe(data)
-    except RecursionError:
+    except (RecursionError, _SelfContaining):
         # YAML lets an alias sit inside its own anchor (x: &a [*a]): no feed can show that.
         raise PostError(
             path,
@@ -327,13 +408,16 @@ def _cleaned(path: Path, data: Any, first_line: int) -> Any:
         ) from None
 
 
-def split_front_matter(path: Path, text: str) -> FrontMatter:
+def split_front_matter(
+    path: Path, text: str, handlers: tuple[FrontMatterHandler, ...] = HANDLERS
+) -> FrontMatter:
     """The front matter of a post's ``text`` (from :func:`feedlib.posts.decode_post`) and its body.
 
-    Raises :class:`PostError` naming the file and line when there is none,
-    it cannot be read, or it is not a mapping.
+    ``handlers`` are the ways of writing it that are read (:data:`JEKYLL_HANDLERS`
+    for a Jekyll site). Raises :class:`PostError` naming the file and line when
+    there is none, it cannot be read, or it is not a mapping.
     """
-    handler = _handler(path, text)
+    handler = _handler(path, text, handlers)
     fm_text, first_line, body = handler.split(path, text)
     data = handler.load(path, fm_text, first_line)
     if _may_hold_xml_illegal(fm_text):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from typing import TYPE_CHECKING, cast
 from urllib.parse import urljoin
 
@@ -18,18 +19,42 @@ from .text import strip_xml_illegal
 # lxml.html takes tens of milliseconds to load: imported where it is used.
 if TYPE_CHECKING:
     from lxml.etree import XPath, _ElementUnicodeResult
-    from lxml.html import HtmlElement
+    from lxml.html import HtmlElement, HTMLParser
 
 __all__ = ["absolute_links", "fragment", "inner_html"]
 
 _SRCSET_URL = re.compile(r"[\s,]*(\S*)")
+_PARSERS = threading.local()
+
+
+def _parser() -> HTMLParser:
+    """The HTML parser of the calling thread (lxml's parsers are not shared between threads)."""
+    parser: HTMLParser | None = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        import lxml.html
+
+        # huge_tree: libxml2 otherwise cuts a text or attribute over 10 MB, or stops 256
+        # elements deep, and says so only in the error log: the rest of the post was lost.
+        parser = _PARSERS.parser = lxml.html.HTMLParser(huge_tree=True)
+    return parser
 
 
 def fragment(html: str) -> HtmlElement:
-    """``html`` parsed as a fragment, inside one ``<div>``."""
+    """``html`` parsed as a fragment, inside one ``<div>``.
+
+    Raises :class:`ValueError` when libxml2 could not parse it whole (nested
+    more than 2,048 elements deep, or over its limits even so): a post is
+    published whole or not at all.
+    """
     import lxml.html
 
-    return lxml.html.fragment_fromstring(html, create_parent="div")
+    parser = _parser()
+    root = lxml.html.fragment_fromstring(html, create_parent="div", parser=parser)
+    if any(error.level_name == "FATAL" for error in parser.error_log):
+        raise ValueError(
+            "its HTML is too large or nested too deeply to read whole (over 2,048 elements deep?)"
+        )
+    return root
 
 
 def inner_html(root: HtmlElement) -> str:

@@ -9,21 +9,39 @@ posts never pays for Markdown in the rest of the archive.
 
 from __future__ import annotations
 
-import re
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from .dates import date_from_filename, parse_date, zone
+from .dates import date_from_filename, jekyll_date_from_filename, zone
 from .discover import discover_posts
 from .errors import PostError, raise_or_report
-from .frontmatter import SCALARS, FrontMatter, split_front_matter
-from .model import Enclosure, Image, Post, PostFile, Site, parse_authors
-from .text import collapse_whitespace, scalar_text, strip_xml_illegal, utf8_is_xml_legal
-from .values import ABSOLUTE_HTTP, check_language, check_media_url, check_mime_type, kind_of
+from .fields import (
+    PostSource,
+    read_authors,
+    read_categories,
+    read_enclosure,
+    read_entry_id,
+    read_excerpt,
+    read_excerpt_only,
+    read_image,
+    read_lang,
+    read_permalink,
+    read_published,
+    read_tags,
+    read_title,
+    read_updated,
+)
+from .frontmatter import HANDLERS, FrontMatter, split_front_matter
+from .jekyll.defaults import merged_front_matter
+from .limits import MAX_POST_BYTES
+from .model import Post, PostFile, Site
+from .onsite import check_links
+from .psych import JEKYLL_HANDLERS
+from .text import strip_xml_illegal, utf8_is_xml_legal
 
 __all__ = [
     "FRONT_MATTER",
@@ -38,10 +56,6 @@ __all__ = [
 ]
 
 _BOM = b"\xef\xbb\xbf"
-_TAG_URI = re.compile(r"^tag:[a-z0-9.-]+(@[a-z0-9.-]+)?,\d{4}(-\d{2}(-\d{2})?)?:\S*$")
-_UUID_URN = re.compile(
-    r"^urn:uuid:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-)
 
 
 def decode_post(path: Path, raw: bytes) -> str:
@@ -66,184 +80,9 @@ def decode_post(path: Path, raw: bytes) -> str:
     return text if utf8_is_xml_legal(raw) else strip_xml_illegal(text)
 
 
-@dataclass(frozen=True)
-class _File:
-    """What a post's file says before its front matter: its path, and the slug and date in its name."""
-
-    path: Path
-    zone: tzinfo
-    slug: str
-    date: datetime | None
-    categories: tuple[str, ...]
-    dateless: bool
-    # The author dates of its first and last commits, when dates come from git.
-    commits: tuple[datetime, datetime] | None = None
-
-
-# -- reading each key ---------------------------------------------------------------------------
-
-
-def _terms(fm: FrontMatter, *keys: str) -> tuple[str, ...]:
-    """Categories or tags: lists of scalars, or strings split like Jekyll."""
-    terms: list[str] = []
-    for key in keys:
-        value = fm.data.get(key)
-        if value is None:
-            continue
-        if isinstance(value, str):
-            parts = value.split(",") if "," in value else value.split()
-        elif isinstance(value, list):
-            parts = []
-            for item in value:
-                if type(item) is str:  # Nearly every item: scalar_text would give it back.
-                    parts.append(item)
-                elif item is None:
-                    continue
-                elif not isinstance(item, SCALARS):
-                    raise fm.error(key, f"expected a list of names, found a {kind_of(item)} in it")
-                else:
-                    parts.append(scalar_text(item))
-        elif isinstance(value, SCALARS):
-            parts = [scalar_text(value)]
-        else:
-            raise fm.error(key, f"expected a list or a comma-separated string, got a {kind_of(value)}")
-        terms.extend([part.strip() for part in parts])
-    return tuple(dict.fromkeys([term for term in terms if term]))
-
-
-def _date(fm: FrontMatter, tz: tzinfo, *keys: str) -> datetime | None:
-    found = fm.first(*keys)
-    if found is None:
-        return None
-    key, value = found
-    try:
-        return parse_date(value, tz)
-    except ValueError as error:
-        raise fm.error(key, str(error)) from None
-
-
-def _published(fm: FrontMatter, file: _File, fields: Mapping[str, Any]) -> datetime:
-    published = _date(fm, file.zone, "date") or file.date or (file.commits[0] if file.commits else None)
-    if published is None:
-        hint = (
-            "a draft needs 'date: 2025-10-08 08:40:48 +0000' in its front matter "
-            "(Jekyll would use the file's modification time, which no two checkouts share)"
-            if file.dateless
-            else "add 'date: 2025-10-08 08:40:48 +0000' to the front matter "
-            "or name the file YYYY-MM-DD-slug.md"
-        )
-        raise PostError(file.path, f"no date: {hint}", fm.line_of("date"))
-    return published
-
-
-def _updated(fm: FrontMatter, file: _File, fields: Mapping[str, Any]) -> datetime:
-    """The last commit's time when dates come from git (never before published), else the front matter's."""
-    published: datetime = fields["date"]
-    if file.commits is not None:
-        return max(file.commits[1], published)
-    return _date(fm, file.zone, "last_modified_at", "updated", "lastmod") or published
-
-
-def _authors(fm: FrontMatter, file: _File, fields: Mapping[str, Any]) -> Any:
-    found = fm.first("author", "authors")
-    if found is None:
-        return ()
-    key, value = found
-    try:
-        return parse_authors(value)
-    except ValueError as error:
-        raise fm.error(key, str(error)) from None
-
-
-def _titleize(slug: str) -> str:
-    # Jekyll's Utils.titleize_slug.
-    return " ".join(word.capitalize() for word in slug.split("-"))
-
-
-def _entry_id(fm: FrontMatter, file: _File, fields: Mapping[str, Any]) -> str | None:
-    """Front-matter ``id``: relative (resolved later), or an http(s), tag: or urn:uuid: URI."""
-    value = fm.scalar("id")
-    if value is None:
-        return None
-    value = value.strip()
-    scheme = urlsplit(value).scheme.lower()
-    if not scheme:
-        return value
-    if (scheme in ("http", "https") and ABSOLUTE_HTTP.match(value)) or (
-        _TAG_URI.match(value) or _UUID_URN.match(value)
-    ):
-        return value
-    raise fm.error(
-        "id",
-        f"{value!r} is not a feed id: use an http(s) URL, a tag: URI "
-        "(tag:example.com,2025:post-1) or urn:uuid:…, or leave id out to use the permalink",
-    )
-
-
-def _url_text(fm: FrontMatter, value: object, key: str, field: str | None = None) -> str:
-    def error(message: str) -> PostError:
-        return fm.field_error(key, field, message) if field else fm.error(key, message)
-
-    try:
-        return check_media_url(value)
-    except ValueError as problem:
-        raise error(str(problem)) from None
-
-
-def _image(fm: FrontMatter, file: _File, fields: Mapping[str, Any]) -> Image | None:
-    """Front-matter ``image``: a URL, or ``{path, alt}`` (Jekyll SEO's form)."""
-    value = fm.data.get("image")
-    if value is None:
-        return None
-    if isinstance(value, Mapping):
-        unknown = sorted(str(key) for key in value if key not in ("path", "alt"))
-        if unknown:
-            raise fm.error("image", f"unknown key {unknown[0]!r}; an image has path and alt")
-        alt = value.get("alt")
-        if alt is not None and not isinstance(alt, SCALARS):
-            raise fm.field_error("image", "alt", f"must be text, got a {kind_of(alt)}")
-        alt_text = collapse_whitespace(scalar_text(alt)) if alt is not None else ""
-        return Image(_url_text(fm, value.get("path"), "image", "path"), alt_text or None)
-    return Image(_url_text(fm, value, "image"))
-
-
-def _enclosure(fm: FrontMatter, file: _File, fields: Mapping[str, Any]) -> Enclosure | None:
-    """Front-matter ``enclosure: {url, length, type}``, each checked."""
-    value = fm.data.get("enclosure")
-    if value is None:
-        return None
-    if not isinstance(value, Mapping):
-        raise fm.error("enclosure", f"expected a mapping with url, length and type, got a {kind_of(value)}")
-    unknown = sorted(str(key) for key in value if key not in ("url", "length", "type"))
-    if unknown:
-        raise fm.error("enclosure", f"unknown key {unknown[0]!r}; an enclosure has url, length and type")
-    length, kind = value.get("length"), value.get("type")
-    if isinstance(length, bool) or not isinstance(length, int) or length < 0:
-        raise fm.field_error(
-            "enclosure", "length", f"must be the file's size in bytes (0 or more), got {length!r}"
-        )
-    try:
-        mime_type = check_mime_type(kind)
-    except ValueError as error:
-        raise fm.field_error("enclosure", "type", str(error)) from None
-    return Enclosure(_url_text(fm, value.get("url"), "enclosure", "url"), length, mime_type)
-
-
-def _language(fm: FrontMatter, file: _File, fields: Mapping[str, Any]) -> str | None:
-    """Front-matter ``lang``: a language tag, ``_`` written as ``-`` (``en_US`` is ``en-US``)."""
-    value = fm.scalar("lang")
-    if value is None or not value.strip():
-        return None
-    tag = value.strip().replace("_", "-")
-    try:
-        return check_language(tag, "lang")
-    except ValueError:
-        raise fm.error("lang", f"must be a language tag such as ja or en-US, got {value!r}") from None
-
-
 # -- the table --------------------------------------------------------------------------------
 
-_Reader = Callable[[FrontMatter, _File, Mapping[str, Any]], Any]
+_Reader = Callable[[FrontMatter, PostSource, Mapping[str, Any]], Any]
 
 
 @dataclass(frozen=True)
@@ -278,59 +117,54 @@ FRONT_MATTER: tuple[FrontMatterKey, ...] = (
     ),
     _key(
         "date", "date",
-        read=_published,
+        read=read_published,
         meaning="the published time; missing: the file name's YYYY-MM-DD- prefix",
         page="date",
     ),
-    _key("authors", "author", "authors", read=_authors, meaning="the entry's authors (default: the site's)"),
+    _key(
+        "authors", "author", "authors",
+        read=read_authors,
+        meaning="the entry's authors (default: the site's)",
+    ),
     _key(
         "title", "title",
-        read=lambda fm, file, fields: (
-            collapse_whitespace(fm.scalar("title") or "") or _titleize(fields["slug"])
-        ),
+        read=read_title,
         meaning="the entry title; missing: from the file name, as Jekyll",
         page="title",
     ),
     _key(
         "updated", "last_modified_at", "updated", "lastmod",
-        read=_updated,
+        read=read_updated,
         meaning="the entry's updated time (default: date; with dates from git, the last commit's)",
     ),
     _key(
         "categories", "category", "categories",
-        read=lambda fm, file, fields: tuple(
-            dict.fromkeys(file.categories + _terms(fm, "category", "categories"))
-        ),
+        read=read_categories,
         meaning="a list, or a string split on commas if it has any, else on whitespace",
         page="categories",
     ),
-    _key(
-        "tags", "tag", "tags",
-        read=lambda fm, file, fields: _terms(fm, "tag", "tags"),
-        meaning="as categories",
-        page="tags",
-    ),
+    _key("tags", "tag", "tags", read=read_tags, meaning="as categories", page="tags"),
     _key(
         "excerpt", "excerpt", "summary", "description",
-        read=lambda fm, file, fields: fm.scalar("excerpt", "summary", "description"),
+        read=read_excerpt,
         meaning="the summary (Markdown, reduced to text)",
     ),
     _key(
         "permalink", "permalink", "url",
-        read=lambda fm, file, fields: (fm.scalar("permalink", "url") or "").strip() or None,
+        read=read_permalink,
         meaning="the post's URL (placeholders allowed), instead of the site pattern",
     ),
-    _key("id", "id", read=_entry_id, meaning="the entry id (default: the absolute URL)"),
+    _key("id", "id", read=read_entry_id, meaning="the entry id (default: the absolute URL)"),
     _key(
         "draft", "published", "draft",
         read=lambda fm, file, fields: fm.flag("published") is False or fm.flag("draft") is True,
         meaning="published: false or draft: true leave the post out",
     ),
-    _key("image", "image", read=_image, meaning="a URL, or {path, alt}"),
-    _key("enclosure", "enclosure", read=_enclosure, meaning="{url, length, type}"),
+    _key("image", "image", read=read_image, meaning="a URL, or {path, alt}"),
+    _key("enclosure", "enclosure", read=read_enclosure, meaning="{url, length, type}"),
     _key(
-        "excerpt_only", "excerpt_only",
-        read=lambda fm, file, fields: fm.flag("excerpt_only") is True,
+        "excerpt_only", "excerpt_only", "feed",
+        read=read_excerpt_only,
         meaning="true: this post's entries carry only the summary",
     ),
     _key(
@@ -338,8 +172,46 @@ FRONT_MATTER: tuple[FrontMatterKey, ...] = (
         read=lambda fm, file, fields: fm.data.get("render_with_liquid") is not False,
         meaning="false: the post is not rendered as Liquid",
     ),
-    _key("lang", "lang", read=_language, meaning="the post's language tag, such as ja (default: the site's)"),
+    _key(
+        "lang", "lang",
+        read=read_lang,
+        meaning="the post's language tag, such as ja (default: the site's): its entry's xml:lang",
+        page="lang",
+    ),
+    _key(
+        "excerpt_separator", "excerpt_separator",
+        read=lambda fm, file, fields: fm.scalar("excerpt_separator"),
+        meaning="where the summary ends in the body, instead of <!--more-->",
+    ),
 )  # fmt: skip
+
+
+def _source(path: Path, site: Site, file: PostFile) -> PostSource:
+    """What ``file``'s name and place say of the post at ``path``, read as ``site`` reads it."""
+    tz = zone(site.timezone)
+    if file.dateless:
+        file_date, file_slug = None, path.stem
+    elif site.jekyll is not None:
+        try:
+            file_date, file_slug = jekyll_date_from_filename(path.stem, tz)
+        except ValueError as error:
+            raise PostError(path, f"the date in the file name: {error}") from None
+    else:
+        file_date, file_slug = date_from_filename(path.stem, tz)
+    first, last = file.first_commit, file.last_commit
+    commits = (first, last) if first is not None and last is not None else None
+    return PostSource(
+        path,
+        tz,
+        file_slug,
+        file_date,
+        file.categories,
+        file.dateless,
+        commits,
+        site.jekyll,
+        file.key,
+        file.collection,
+    )
 
 
 def parse_post(
@@ -350,6 +222,7 @@ def parse_post(
     categories: tuple[str, ...] = (),
     dateless: bool = False,
     commits: tuple[datetime, datetime] | None = None,
+    file: PostFile | None = None,
 ) -> Post:
     """The post that ``text`` (from :func:`decode_post`) says; ``path`` is where it came from.
 
@@ -358,41 +231,57 @@ def parse_post(
     name, and needs one in its front matter. ``commits`` are the author
     dates of its first and last commits, when dates come from git: the
     last is its updated time, the first its published time if neither its
-    front matter nor its name gives one. Raises :class:`PostError` naming
-    the file (and line).
+    front matter nor its name gives one. ``file`` (whose key names it in a
+    Jekyll site's ``defaults``) says all three instead, when given. Raises
+    :class:`PostError` naming the file (and line).
     """
-    fm = split_front_matter(path, text)
-    tz = zone(site.timezone)
-    file_date, file_slug = (None, path.stem) if dateless else date_from_filename(path.stem, tz)
-    file = _File(path, tz, file_slug, file_date, categories, dateless, commits)
+    if file is None:
+        first, last = commits if commits is not None else (None, None)
+        file = PostFile(path.name, str(path), categories, dateless, first, last)
+    source = _source(path, site, file)
+    jekyll = site.jekyll
+    fm = split_front_matter(path, text, JEKYLL_HANDLERS if jekyll is not None else HANDLERS)
+    if jekyll is not None:
+        kind = "posts" if file.collection == "posts" else file.collection
+        fm = fm.merged(merged_front_matter(fm.data, jekyll, file.key, kind, file.categories))
     fields: dict[str, Any] = {}
     for key in FRONT_MATTER:
-        fields[key.field] = key.read(fm, file, fields)
-    return Post(
+        fields[key.field] = key.read(fm, source, fields)
+    post = Post(
         path=path,
         body=fm.body,
         front_matter=dict(fm.data),
         body_line=text.count("\n", 0, len(text) - len(fm.body)) + 1,
         **fields,
     )
+    check_links(fm, post, site)
+    return post
 
 
 def read_bytes(file: PostFile) -> bytes:
-    """The bytes of ``file``; :class:`PostError` naming it when it cannot be read."""
+    """The bytes of ``file``; :class:`PostError` naming it when it cannot be read or is too large.
+
+    A post is at most :data:`~feedlib.limits.MAX_POST_BYTES`: a larger file
+    is refused by its size, unread. (``read(limit)`` would be four times
+    slower on the small files every build reads.)
+    """
     try:
         with open(file.location, "rb") as handle:  # noqa: PTH123 (a Path costs more than the read)
-            return handle.read()
+            too_large = os.fstat(handle.fileno()).st_size > MAX_POST_BYTES
+            raw = b"" if too_large else handle.read()
     except OSError as error:
         raise PostError(file.location, f"cannot read: {error.strerror or error}") from None
+    if too_large or len(raw) > MAX_POST_BYTES:
+        raise PostError(
+            file.location, f"larger than {MAX_POST_BYTES >> 20} MiB, the most a post may be: split it"
+        )
+    return raw
 
 
 def parse_post_file(file: PostFile, raw: bytes, site: Site) -> Post:
     """The post ``raw`` (the bytes of ``file``) says; :class:`PostError` naming the file (and line)."""
     path = file.path
-    first, last = file.first_commit, file.last_commit
-    commits = (first, last) if first is not None and last is not None else None
-    text = decode_post(path, raw)
-    return parse_post(path, text, site, categories=file.categories, dateless=file.dateless, commits=commits)
+    return parse_post(path, decode_post(path, raw), site, file=file)
 
 
 def read_post(file: PostFile, site: Site) -> tuple[Post, bytes]:
@@ -419,7 +308,7 @@ def load_posts(
     """
     posts: list[Post] = []
     errors: list[PostError] = []
-    for file in discover_posts(folder):
+    for file in discover_posts(folder, errors.append):
         try:
             posts.append(read_post(file, site)[0])
         except PostError as error:

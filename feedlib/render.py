@@ -12,7 +12,8 @@ import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .errors import ConfigError
+from .errors import ConfigError, shown
+from .limits import check_markdown_work
 from .links import fragment
 from .model import RENDERERS, Kramdown
 from .text import collapse_whitespace, strip_xml_illegal, truncate
@@ -31,6 +32,7 @@ __all__ = [
     "check_renderer",
     "html_to_text",
     "markdown_renderer",
+    "markdown_text",
     "prepare_renderer",
     "render_markdown",
     "sanitize_html",
@@ -133,7 +135,7 @@ def check_markdown_extensions(extensions: tuple[str, ...]) -> tuple[str, ...]:
 def check_renderer(name: str) -> str:
     """``name`` if it is a renderer that can run here; :class:`ConfigError` otherwise."""
     if name not in RENDERERS:
-        raise ConfigError(f"build.renderer must be one of {', '.join(RENDERERS)}, got {name!r}")
+        raise ConfigError(f"build.renderer must be one of {', '.join(RENDERERS)}, got {shown(name)}")
     if name == "commonmark":
         try:
             import cmarkgfm  # noqa: F401
@@ -183,10 +185,12 @@ def render_markdown(
     (``"commonmark"``) always renders GitHub-flavoured Markdown (tables,
     strikethrough, autolinks, footnotes); ``"kramdown"`` reads kramdown's
     dialect with the ``kramdown`` options (Jekyll's defaults if ``None``).
-    Raises :class:`ValueError` for Markdown nested too deeply to render.
+    Raises :class:`ValueError` for Markdown nested too deeply to render, or that
+    Python-Markdown would take minutes on (:func:`~feedlib.limits.check_markdown_work`).
     """
     if renderer == "commonmark":
         return _commonmark(source)
+    check_markdown_work(source)
     md = _python_markdown(extensions, renderer, kramdown)
     # One instance keeps footnotes, abbreviations and the like between
     # documents until reset.
@@ -247,10 +251,15 @@ def _plain_text(source: str) -> str | None:
     return collapse_whitespace(source)
 
 
-def _markdown_text(source: str, extensions: Sequence[str], renderer: str, kramdown: Kramdown | None) -> str:
+def markdown_text(
+    source: str,
+    extensions: Sequence[str] = ("extra",),
+    renderer: str = "markdown",
+    kramdown: Kramdown | None = None,
+) -> str:
     """``html_to_text(render_markdown(...))``, cheaply for plain text.
 
-    Not for kramdown, whose plain text has smart quotes and dashes.
+    Not cheaply for kramdown, whose plain text has smart quotes and dashes.
     """
     if renderer == "commonmark" or (renderer == "markdown" and tuple(extensions) in _BUILT_IN_EXTENSIONS):
         text = _plain_text(source)
@@ -324,19 +333,20 @@ def summarize(
     *,
     renderer: str = "markdown",
     kramdown: Kramdown | None = None,
+    separator: str = MORE_SEPARATOR,
 ) -> str:
     """A post's plain-text summary, at most ``length`` characters.
 
     From the front-matter excerpt (Markdown) if there is one, else the text
-    before ``<!--more-->``, else the first paragraph of ``content_html`` that
+    before ``separator`` (``<!--more-->``), else the first paragraph of ``content_html`` that
     has words of its own. An image within text reads as its alternative text:
     a paragraph "![A cat](cat.png) and ![a dog](dog.png)." gives "A cat and a
     dog.", not "and ."; a paragraph of images alone is skipped.
     """
     if excerpt is not None:
-        text = _markdown_text(excerpt, extensions, renderer, kramdown)
-    elif MORE_SEPARATOR in body:
-        text = _markdown_text(body.split(MORE_SEPARATOR, 1)[0], extensions, renderer, kramdown)
+        text = markdown_text(excerpt, extensions, renderer, kramdown)
+    elif separator and separator in body:
+        text = markdown_text(body.split(separator, 1)[0], extensions, renderer, kramdown)
     else:
         text = _first_paragraph(content_html)
     return truncate(text, length)

@@ -13,13 +13,14 @@ A post's authors are its own, else the site's; its language is its own
 (front-matter ``lang``), else the site's.
 """
 
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Generic, Protocol, TypeVar
 
-from .errors import ConfigError
+from .errors import ConfigError, shown
 from .formats import FORMATS
 from .model import Site
 from .text import hex_digest
@@ -28,6 +29,7 @@ from .values import check_fields, check_language
 
 __all__ = [
     "DEFAULT_TERM_PATHS",
+    "DEFAULT_TERM_TITLE",
     "TERM_KINDS",
     "TERM_PLACEHOLDER",
     "TermFeed",
@@ -60,6 +62,10 @@ _RESERVED = frozenset(
 _MAX_SLUG_BYTES = 120
 
 
+#: How a term's feed is titled unless told otherwise: "Site — term".
+DEFAULT_TERM_TITLE = "{site} \u2014 {term}"
+
+
 @dataclass(frozen=True)
 class TermFeedConfig:
     """Which terms of one kind get a feed, and where (``[feeds] categories``, ``tags``, ``authors``…).
@@ -71,19 +77,26 @@ class TermFeedConfig:
     (``feed/by_tag/:term.xml``); the RSS and JSON files sit beside it
     (see :func:`format_path`). Checked when made
     (:class:`~feedlib.errors.ConfigError`); lists are taken for tuples.
+    ``title`` is the feed's title, of ``{site}`` (its title), ``{term}``
+    (as written) and ``{Term}`` (capitalised). jekyll-feed's feeds have
+    ``verbatim`` file names (the term as written, when that is a safe file
+    name) and get a feed only for terms matching ``pattern`` (its tags).
     """
 
     kind: str
     path: str
     only: tuple[str, ...] | None = None
     exclude: tuple[str, ...] = ()
+    title: str = DEFAULT_TERM_TITLE
+    verbatim: bool = False
+    pattern: str | None = None
 
     def __post_init__(self) -> None:
         """Check the kind, the path pattern and the lists of terms."""
         try:
             if self.kind not in TERM_KINDS:
                 raise ValueError(
-                    f"feeds: unknown kind of term feed {self.kind!r} (known: {', '.join(TERM_KINDS)})"
+                    f"feeds: unknown kind of term feed {shown(self.kind)} (known: {', '.join(TERM_KINDS)})"
                 )
             check_fields(self, f"feeds.{self.kind}")
             if self.kind == "languages":
@@ -132,6 +145,11 @@ class TermFeed(Generic[_P]):
     term: str
     path: str
     posts: tuple[_P, ...]
+    title: str = DEFAULT_TERM_TITLE
+
+    def title_of(self, site_title: str) -> str:
+        """The feed's title, for a site titled ``site_title``."""
+        return self.title.format(site=site_title, term=self.term, Term=self.term.capitalize())
 
 
 def term_key(term: str) -> str:
@@ -150,12 +168,12 @@ def check_term_path(pattern: str) -> str:
     'feed/by_tag/:term.xml'
     """
     if pattern.count(TERM_PLACEHOLDER) != 1 or not pattern.endswith(".xml"):
-        raise ValueError(f"must hold {TERM_PLACEHOLDER} once and end in .xml, got {pattern!r}")
+        raise ValueError(f"must hold {TERM_PLACEHOLDER} once and end in .xml, got {shown(pattern)}")
     if "\\" in pattern or "\0" in pattern or pattern.startswith("/"):
-        raise ValueError(f"must be a relative path with / between folders, got {pattern!r}")
+        raise ValueError(f"must be a relative path with / between folders, got {shown(pattern)}")
     parts = pattern.split("/")
     if any(part in ("", ".", "..") for part in parts):
-        raise ValueError(f"must not hold empty, '.' or '..' folders, got {pattern!r}")
+        raise ValueError(f"must not hold empty, '.' or '..' folders, got {shown(pattern)}")
     return pattern
 
 
@@ -211,6 +229,50 @@ def _terms_of(post: Termed, kind: str, site: Site | None) -> tuple[str, ...]:
     return (language,) if language else ()
 
 
+def _members(posts: Sequence[_P], kind: str, site: Site | None) -> tuple[dict[str, str], dict[str, list[_P]]]:
+    """Each term key's spelling (the newest post's) and its posts, in order."""
+    spelled: dict[str, str] = {}
+    members: dict[str, list[_P]] = {}
+    for post in posts:
+        for term in _terms_of(post, kind, site):
+            key = term_key(term)
+            if not key:
+                continue
+            spelled.setdefault(key, term.strip())
+            if not members.get(key) or members[key][-1] is not post:
+                members.setdefault(key, []).append(post)
+    return spelled, members
+
+
+def _feeds_of(
+    posts: Sequence[_P], config: TermFeedConfig, limit: int | None, site: Site | None
+) -> list[TermFeed[_P]]:
+    """The feeds one configuration asks for."""
+    spelled, members = _members(posts, config.kind, site)
+    if config.only is not None:
+        wanted: Mapping[str, str] = {term_key(term): term.strip() for term in config.only}
+        keys = [key for key in wanted if key]
+        for key in keys:
+            # jekyll-feed names a feed as configured; feedlib as the newest post writes the term.
+            spelled[key] = wanted[key] if config.verbatim else spelled.get(key, wanted[key])
+    else:
+        excluded = {term_key(term) for term in config.exclude}
+        keys = [key for key in members if key not in excluded]
+    if config.pattern is not None:
+        keys = [key for key in keys if re.fullmatch(config.pattern, spelled[key])]
+    names = term_file_names(keys)
+    if config.verbatim:
+        names = {key: spelled[key] if _safe_name(spelled[key]) else names[key] for key in keys}
+    feeds = []
+    for key in sorted(keys):
+        chosen = tuple(members.get(key, []))
+        path = config.path.replace(TERM_PLACEHOLDER, names[key])
+        assert not PurePosixPath(path).is_absolute() and ".." not in PurePosixPath(path).parts
+        kept = chosen if limit is None else chosen[:limit]
+        feeds.append(TermFeed(config.kind, spelled[key], path, kept, config.title))
+    return feeds
+
+
 def term_feeds(
     posts: Sequence[_P], configs: Iterable[TermFeedConfig], limit: int | None, site: Site | None = None
 ) -> list[TermFeed[_P]]:
@@ -221,32 +283,16 @@ def term_feeds(
     term no post has yet: as configured). A post without authors of its own
     is by the ``site``'s authors, and one without a language is in its language.
     """
-    feeds: list[TermFeed[_P]] = []
-    for config in configs:
-        spelled: dict[str, str] = {}
-        members: dict[str, list[_P]] = {}
-        for post in posts:
-            for term in _terms_of(post, config.kind, site):
-                key = term_key(term)
-                if not key:
-                    continue
-                spelled.setdefault(key, term.strip())
-                if not members.get(key) or members[key][-1] is not post:
-                    members.setdefault(key, []).append(post)
-        if config.only is not None:
-            wanted: Mapping[str, str] = {term_key(term): term.strip() for term in config.only}
-            keys = [key for key in wanted if key]
-            for key in keys:
-                spelled.setdefault(key, wanted[key])
-        else:
-            excluded = {term_key(term) for term in config.exclude}
-            keys = [key for key in members if key not in excluded]
-        names = term_file_names(keys)
-        for key in sorted(keys):
-            chosen = members.get(key, [])
-            path = config.path.replace(TERM_PLACEHOLDER, names[key])
-            assert not PurePosixPath(path).is_absolute() and ".." not in PurePosixPath(path).parts
-            feeds.append(
-                TermFeed(config.kind, spelled[key], path, tuple(chosen if limit is None else chosen[:limit]))
-            )
-    return feeds
+    return [feed for config in configs for feed in _feeds_of(posts, config, limit, site)]
+
+
+def _safe_name(name: str) -> bool:
+    """Whether ``name`` can be a file name as it is (jekyll-feed's): no folder, no device, nothing hidden."""
+    return (
+        bool(name)
+        and not any(char in name for char in '/\\\0:*?"<>|')
+        and name not in (".", "..")
+        and not name.startswith(".")
+        and name.split(".", maxsplit=1)[0].lower() not in _RESERVED
+        and len(name.encode("utf-8")) <= _MAX_SLUG_BYTES
+    )

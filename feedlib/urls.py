@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import posixpath
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -10,9 +11,10 @@ from datetime import datetime
 from urllib.parse import quote, unquote, urlsplit
 
 from .dates import zone
+from .errors import shown
 from .model import Post, Site
 
-__all__ = ["PERMALINK_STYLES", "absolute_url", "expand_permalink", "post_url", "slugify"]
+__all__ = ["PERMALINK_STYLES", "absolute_url", "document_id", "expand_permalink", "post_url", "slugify"]
 
 #: Jekyll's named permalink styles.
 PERMALINK_STYLES = {
@@ -20,6 +22,7 @@ PERMALINK_STYLES = {
     "pretty": "/:categories/:year/:month/:day/:title/",
     "ordinal": "/:categories/:year/:y_day/:title:output_ext",
     "none": "/:categories/:title:output_ext",
+    "weekdate": "/:categories/:year/W:week/:short_day/:title:output_ext",
 }
 _PLACEHOLDER = re.compile(r":([a-z_]+)")
 # What Jekyll's "pretty" slug mode keeps besides letters, marks and digits.
@@ -78,6 +81,12 @@ def _categories(post: Post) -> str:
     return "/".join(dict.fromkeys(category.lower() for category in post.categories))
 
 
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
 # What each placeholder says, from the post and its date in the site's timezone.
 _PLACEHOLDERS: dict[str, Callable[[Post, datetime], str]] = {
     "year": lambda post, when: f"{when.year:04d}",
@@ -93,7 +102,16 @@ _PLACEHOLDERS: dict[str, Callable[[Post, datetime], str]] = {
     "title": lambda post, when: slugify(post.slug, pretty=True, cased=True),
     "slug": lambda post, when: slugify(post.slug),
     "categories": lambda post, when: _categories(post),
+    "slugified_categories": lambda post, when: "/".join(dict.fromkeys(map(slugify, post.categories))),
     "output_ext": lambda post, when: ".html",
+    # Jekyll's UrlDrop (Ruby's strftime in English, whatever the locale).
+    "week": lambda post, when: f"{when.isocalendar()[1]:02d}",
+    "w_year": lambda post, when: str(when.isocalendar()[0]),
+    "w_day": lambda post, when: str(when.isocalendar()[2]),
+    "short_day": lambda post, when: _DAYS[when.weekday()][:3],
+    "long_day": lambda post, when: _DAYS[when.weekday()],
+    "short_month": lambda post, when: _MONTHS[when.month - 1][:3],
+    "long_month": lambda post, when: _MONTHS[when.month - 1],
 }
 
 
@@ -190,7 +208,7 @@ def _canonical(url: str) -> str:
     try:
         parts = urlsplit(unicodedata.normalize("NFC", url))
     except ValueError as error:
-        raise ValueError(f"{url!r} is not a valid URL: {error}") from None
+        raise ValueError(f"{shown(url)} is not a valid URL: {error}") from None
     scheme = parts.scheme.lower()
     netloc = parts.netloc.lower()
     if netloc.endswith(_DEFAULT_PORTS.get(scheme, "\0")):
@@ -203,6 +221,19 @@ def _canonical(url: str) -> str:
     if parts.fragment:
         url += "#" + quote(parts.fragment, safe=_PATH_SAFE + "?%")
     return url
+
+
+def document_id(post: Post, site: Site) -> str:
+    """Jekyll's document id of ``post``: the folder of its URL path joined with its slug.
+
+    ``/2024/03/05/hello.html`` and ``/2024/03/05/hello/`` both give
+    ``/2024/03/05/hello``; a post with its own permalink ``/custom/path/``
+    and the slug ``custom`` gives ``/custom/custom``. jekyll-feed writes it
+    (made absolute) as the entry id.
+    """
+    path = expand_permalink(post.permalink or site.permalink, post, site)
+    folder = posixpath.dirname(path.rstrip("/") or "/")
+    return posixpath.join(folder, post.slug)
 
 
 def post_url(post: Post, site: Site) -> str:

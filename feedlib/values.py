@@ -16,8 +16,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import shown
 
 __all__ = [
     "ABSOLUTE_HTTP",
@@ -34,12 +36,14 @@ __all__ = [
     "describe_type",
     "fits",
     "kind_of",
+    "off_site",
 ]
 
 # The addr-spec feed validators accept (ASCII, dotted domain).
 _EMAIL = re.compile(r"^[A-Za-z0-9_\-+.']+@([A-Za-z0-9-]+\.)+[A-Za-z0-9][-A-Za-z0-9]*$")
-#: An absolute http(s) URL without spaces.
-ABSOLUTE_HTTP = re.compile(r"^https?://[^\s/?#]+[^\s]*$")
+#: An absolute http(s) URL without spaces. (One host character, then any non-space: the same
+#: language as "[^\s/?#]+[^\s]*", whose two overlapping runs made a failed match quadratic.)
+ABSOLUTE_HTTP = re.compile(r"^https?://[^\s/?#]\S*$")
 # An RFC 5646 language tag as feeds use them: "ja", "en-US", "zh-Hant-TW".
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 # A MIME type as RFC 6838 section 4.2 names them: "audio/mpeg", "application/vnd.api+json".
@@ -68,15 +72,15 @@ def check_author(name: object, email: object = None, uri: object = None) -> Auth
     fields: dict[str, str | None] = {}
     for key, item in (("name", name), ("email", email), ("uri", uri)):
         if item is not None and not isinstance(item, str):
-            raise ValueError(f"{key} must be text, got {item!r}")
+            raise ValueError(f"{key} must be text, got {shown(item)}")
         fields[key] = item.strip() or None if item else None
     checked_name, checked_email, checked_uri = fields["name"], fields["email"], fields["uri"]
     if not checked_name:
         raise ValueError("an author needs a name")
     if checked_email is not None and not _EMAIL.match(checked_email):
-        raise ValueError(f"{checked_email!r} is not an e-mail address")
+        raise ValueError(f"{shown(checked_email)} is not an e-mail address")
     if checked_uri is not None and not ABSOLUTE_HTTP.match(checked_uri):
-        raise ValueError(f"uri {checked_uri!r} must be an absolute http(s) URL without spaces")
+        raise ValueError(f"uri {shown(checked_uri)} must be an absolute http(s) URL without spaces")
     return checked_name, checked_email, checked_uri
 
 
@@ -105,17 +109,17 @@ def author_fields(value: object) -> tuple[AuthorFields, ...]:
 def check_site_url(url: object, key: str = "site.url") -> str:
     """``url`` if it is an absolute http(s) URL with a host, in ASCII without spaces."""
     if not isinstance(url, str):
-        raise ValueError(f"{key} must be a string, got {url!r}")
+        raise ValueError(f"{key} must be a string, got {shown(url)}")
     try:
         parts = urlsplit(url)
         absolute = parts.scheme in ("http", "https") and bool(parts.hostname)
     except ValueError:  # "https://[bad/": not a URL at all.
         absolute = False
     if not absolute:
-        raise ValueError(f"{key} must be an absolute http(s) URL, got {url!r}")
+        raise ValueError(f"{key} must be an absolute http(s) URL, got {shown(url)}")
     if not url.isascii() or any(char.isspace() for char in url):
         raise ValueError(
-            f"{key} must be ASCII without spaces (percent-encode the path, punycode the host): {url!r}"
+            f"{key} must be ASCII without spaces (percent-encode the path, punycode the host): {shown(url)}"
         )
     return url
 
@@ -123,19 +127,19 @@ def check_site_url(url: object, key: str = "site.url") -> str:
 def check_language(language: object, key: str = "site.language") -> str:
     """``language`` if it is a language tag such as ``ja`` or ``en-US``."""
     if not isinstance(language, str) or not _LANGUAGE.match(language):
-        raise ValueError(f"{key} must be a language tag such as ja or en-US, got {language!r}")
+        raise ValueError(f"{key} must be a language tag such as ja or en-US, got {shown(language)}")
     return language
 
 
 def check_timezone(name: object, key: str = "site.timezone") -> str:
     """``name`` if it is an IANA time zone this machine knows (``Asia/Tokyo``, ``UTC``)."""
     if not isinstance(name, str):
-        raise ValueError(f"{key} must be a string, got {name!r}")
+        raise ValueError(f"{key} must be a string, got {shown(name)}")
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError(
-            f"{key}: unknown timezone {name!r}; use an IANA name such as Asia/Tokyo or UTC"
+            f"{key}: unknown timezone {shown(name)}; use an IANA name such as Asia/Tokyo or UTC"
         ) from None
     return name
 
@@ -143,31 +147,31 @@ def check_timezone(name: object, key: str = "site.timezone") -> str:
 def check_media_url(value: object) -> str:
     """A post's image or enclosure URL: http(s), or a path relative to the post; stripped."""
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"expected a URL (relative to the post, or absolute), got {value!r}")
+        raise ValueError(f"expected a URL (relative to the post, or absolute), got {shown(value)}")
     url = value.strip()
     if any(char.isspace() for char in url):
-        raise ValueError(f"{url!r} is not a URL: percent-encode its spaces (%20)")
+        raise ValueError(f"{shown(url)} is not a URL: percent-encode its spaces (%20)")
     scheme = urlsplit(url).scheme.lower()
     if scheme and scheme not in ("http", "https"):
-        raise ValueError(f"{url!r}: only http(s) URLs or paths relative to the post are allowed")
+        raise ValueError(f"{shown(url)}: only http(s) URLs or paths relative to the post are allowed")
     return url
 
 
 def check_mime_type(value: object) -> str:
     """A MIME type such as ``audio/mpeg``, stripped and lower-cased."""
     if not isinstance(value, str) or not _MIME_TYPE.match(value.strip()):
-        raise ValueError(f"must be a MIME type such as audio/mpeg, got {value!r}")
+        raise ValueError(f"must be a MIME type such as audio/mpeg, got {shown(value)}")
     return value.strip().lower()
 
 
 def check_relative_path(path: object, key: str) -> str:
     """``path`` if it is a relative path inside a folder, ``/`` between folders (``feed/all.xml``)."""
     if not isinstance(path, str) or not path:
-        raise ValueError(f"{key} must be a relative path such as feed.xml, got {path!r}")
+        raise ValueError(f"{key} must be a relative path such as feed.xml, got {shown(path)}")
     if "\\" in path or "\0" in path or path.startswith("/"):
-        raise ValueError(f"{key} must be a relative path with / between folders, got {path!r}")
+        raise ValueError(f"{key} must be a relative path with / between folders, got {shown(path)}")
     if any(part in ("", ".", "..") for part in path.split("/")):
-        raise ValueError(f"{key} must not hold empty, '.' or '..' folders, got {path!r}")
+        raise ValueError(f"{key} must not hold empty, '.' or '..' folders, got {shown(path)}")
     return path
 
 
@@ -179,14 +183,14 @@ def check_url_parameters(value: object, key: str = "build.url_parameters") -> tu
     elif isinstance(value, list | tuple):
         items = value
     else:
-        raise ValueError(f"{key} must be a table of names and values, got {value!r}")
+        raise ValueError(f"{key} must be a table of names and values, got {shown(value)}")
     pairs = []
     for item in items:
         if not (isinstance(item, list | tuple) and len(item) == 2 and all(isinstance(x, str) for x in item)):
-            raise ValueError(f"{key} must map names to text values, got {item!r}")
+            raise ValueError(f"{key} must map names to text values, got {shown(item)}")
         name, text = item
         if not _PARAMETER_NAME.match(name):
-            raise ValueError(f"{key}: {name!r} is not a parameter name (no spaces, '=', '&' or '#')")
+            raise ValueError(f"{key}: {shown(name)} is not a parameter name (no spaces, '=', '&' or '#')")
         pairs.append((name, text))
     return tuple(pairs)
 
@@ -287,9 +291,9 @@ def check_type(value: object, kind: Any, key: str) -> Any:
     if _fits(converted, kind):
         return converted
     if isinstance(value, datetime) and value.utcoffset() is None:
-        raise ValueError(f"{key} must be a date with a time zone (an offset), got {value!r}")
-    shown = repr(value) if len(repr(value)) <= 80 else f"a {kind_of(value)}"
-    raise ValueError(f"{key} must be {describe_type(kind)}, got {shown}")
+        raise ValueError(f"{key} must be a date with a time zone (an offset), got {shown(value)}")
+    quoted = repr(value) if len(repr(value)) <= 80 else f"a {kind_of(value)}"
+    raise ValueError(f"{key} must be {describe_type(kind)}, got {quoted}")
 
 
 def _converted(value: object, kind: Any) -> object:
@@ -325,3 +329,29 @@ def check_fields(record: object, prefix: str, keys: Mapping[str, str] | None = N
         checked = check_type(value, field.type, key)
         if checked is not value:
             object.__setattr__(record, field.name, checked)
+
+
+# What decodes to a dot or a slash ("%2e", "%2f", "%5c"): only then can a path hide a dot segment.
+_ENCODED_DOT_OR_SLASH = re.compile(r"%(?:2[eEfF]|5[cC])")
+
+
+def off_site(url: str, base: str) -> str | None:
+    """What keeps ``url`` from being an entry's link or id on the site at ``base``; ``None`` if nothing.
+
+    Both are canonical absolute URLs (:func:`feedlib.urls.absolute_url`).
+    An entry's link is followed by every reader: it must be an http(s) URL
+    under the site's URL (its scheme, host and path), and its path must hold
+    no ``.`` or ``..`` segment, percent-encoded or not, that would lead out of it.
+    """
+    if not url.startswith(base):
+        scheme = urlsplit(url).scheme.lower()
+        if scheme not in ("http", "https"):
+            return f"a {scheme or 'relative'} URL; entries link to http(s) URLs on the site ({base})"
+        return f"outside the site: entries link to URLs under {base}"
+    rest = url[len(base) :]
+    if "/." not in "/" + rest and "\\" not in rest and not _ENCODED_DOT_OR_SLASH.search(rest):
+        return None  # No segment can be "." or "..": the usual case, cheaply.
+    path = unquote(urlsplit(url).path).replace("\\", "/")
+    if any(segment in (".", "..") for segment in path.split("/")):
+        return "its path has a '.' or '..' segment: write the path without them"
+    return None

@@ -378,7 +378,7 @@ def test_records_sharing_authors_and_terms_are_each_checked(tmp_path: Path) -> N
     # author is the string "abc" must not pass for one whose author is ["a", "a@b.c", "http://c/"].
     at = ["2025-01-01T00:00:00+00:00"]
     url = "https://example.com/x.html"
-    good = [url, url, "T", at, at, [["a", "a@b.c", "http://c/"]], ["x"], "x", "<p>x</p>", None, None]
+    good = [url, url, "T", at, at, [["a", "a@b.c", "http://c/"]], ["x"], "x", "<p>x</p>", None, None, None]
     bad_author = [*good[:5], ["abc"], *good[6:]]
     bad_terms = [*good[:6], [1], *good[7:]]
     codec = RecordCodec(feedlib.Entry, given=("source",))

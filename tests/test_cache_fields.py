@@ -52,6 +52,10 @@ POSTS_BY_FIELD: dict[str, tuple[str, str]] = {
     ),
     "lang": ("2025-01-20-lang.md", "---\nlang: ja_JP\n---\n日本語の本文。\n"),
     "body_line": ("2025-01-19-body-line.md", "---\ntitle: Lines\n\n\n\n---\nThe body starts further down.\n"),
+    "excerpt_separator": (
+        "2025-01-21-excerpt-separator.md",
+        "---\nexcerpt_separator: <!-- cut -->\n---\nThe summary.\n<!-- cut -->\nThe rest.\n",
+    ),
 }
 
 CONFIG = """\

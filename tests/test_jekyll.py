@@ -13,6 +13,7 @@ from feedlib.discover import jekyll_post_files
 from feedlib.jekyll.config import JekyllFeed, load_jekyll_config
 
 SITE = DATA / "jekyll-site"
+TAGS = "[A-Za-z0-9_]+"  # The tags jekyll-feed writes a feed for.
 
 
 @pytest.fixture
@@ -48,9 +49,17 @@ def test_config_maps_jekyll_settings():
 def test_feed_block_maps_to_feedlib_settings():
     config = load_jekyll_config(SITE)
     assert config.site.content == "summary"  # feed.excerpt_only
+    # Named, titled and placed as jekyll-feed's: "Site | Category", tags as the site, tag names [A-Za-z0-9_].
     assert config.build.feeds == (
-        TermFeedConfig("categories", "feed/:term.xml", only=("news",)),
-        TermFeedConfig("tags", "feed/by_tag/:term.xml", only=("python",)),
+        TermFeedConfig("categories", "feed/:term.xml", ("news",), title="{site} | {Term}", verbatim=True),
+        TermFeedConfig(
+            "tags",
+            "feed/by_tag/:term.xml",
+            ("python",),
+            title="{site}",
+            verbatim=True,
+            pattern="[A-Za-z0-9_]+",
+        ),
     )
     feed = JekyllFeed(
         categories=("news",), tags={"only": ("python",)}, tags_path="feed/by_tag/", content="summary"
@@ -100,7 +109,7 @@ def test_build_writes_where_jekyll_feed_would(jekyll_site: Path, capsys: pytest.
     assert b"<content" not in _atom(jekyll_site)
     assert all(entry.summary for entry in parsed.entries)
     news = check_feed(_atom(jekyll_site, "_site/feed/news.xml"), "atom", count=1, require_content=False)
-    assert news.feed.title == "Example Jekyll Site \u2014 news"
+    assert news.feed.title == "Example Jekyll Site | News"
     check_feed(_atom(jekyll_site, "_site/feed/by_tag/python.xml"), "atom", require_content=False)
     assert sorted(path.name for path in (jekyll_site / "_site" / "feed").rglob("*.xml")) == [
         "news.xml",
@@ -130,6 +139,19 @@ def test_feed_path_format_and_out_flags(jekyll_site: Path):
     assert run_main("build", "--jekyll", jekyll_site, *args) == 0
     check_feed((out / "feeds" / "atom.xml").read_bytes(), "atom", count=2, require_content=False)
     check_feed((out / "rss.xml").read_bytes(), "rss", count=2, require_content=False)
+
+
+def test_feed_path_of_any_name(jekyll_site: Path):
+    """jekyll-feed writes its feed at any path: one not ending in .xml too (a collection's must)."""
+    text = (jekyll_site / "_config.yml").read_text(encoding="utf-8")
+    write_config(jekyll_site, text.replace("feed:\n", "feed:\n  path: atom.feed\n"))
+    assert run_main("build", "--jekyll", jekyll_site, "--now", NOW, "--quiet") == 0
+    check_feed(_atom(jekyll_site, "_site/atom.feed"), "atom", count=2, require_content=False)
+    write_config(
+        jekyll_site, text.replace("feed:\n", "feed:\n  collections:\n    recipes:\n      path: r.atom\n")
+    )
+    with pytest.raises(ConfigError, match=r"feed\.collections\.recipes\.path: must end in \.xml"):
+        load_jekyll_config(jekyll_site)
 
 
 def test_drafts_need_a_front_matter_date(jekyll_site: Path, capsys: pytest.CaptureFixture[str]):
@@ -185,9 +207,13 @@ def test_usage_errors(jekyll_site: Path, capsys: pytest.CaptureFixture[str]):
 
 
 def test_unhonoured_feed_keys_are_warned_about(jekyll_site: Path, capsys: pytest.CaptureFixture[str]):
-    write_config(jekyll_site, "url: https://example.com\nfeed:\n  icon: /icon.png\n")
+    write_config(jekyll_site, "url: https://example.com\nfeed:\n  icon: /icon.png\n  iconn: /typo.png\n")
     assert run_main("check", "--jekyll", jekyll_site, "--now", NOW) == 0
-    assert "feed.icon not honoured" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "feed.iconn not honoured" in err
+    assert "feed.icon," not in err and "feed.icon " not in err  # honoured: no word about it
+    assert run_main("build", "--jekyll", jekyll_site, "--now", NOW, "--quiet") == 0
+    assert capsys.readouterr() == ("", "")  # Said by check, not on every build.
 
 
 def test_warm_build_from_cache_is_identical(jekyll_site: Path):

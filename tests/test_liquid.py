@@ -16,6 +16,7 @@ from helpers import DATA, NOW, check_feed, run_main
 
 from feedlib import Site, read_posts, render_entries
 from feedlib.build import post_files
+from feedlib.cache import PostCache
 from feedlib.cache.stamps import settings_fingerprint
 from feedlib.config import LiquidSettings
 from feedlib.jekyll.config import load_jekyll_config
@@ -81,7 +82,8 @@ ERRORS = [
     ("{% include ../../etc/passwd %}\n", 4, "'..' and absolute paths are refused"),
     ("{% include /etc/passwd %}\n", 4, "'..' and absolute paths are refused"),
     ("{% include missing.html %}\n", 4, "missing.html"),
-    ("x\n{% for i in (1..1000000000) %}{{ i }}{% endfor %}\n", 5, "loop iteration limit"),
+    ("x\n{% for i in (1..1000000000) %}{{ i }}{% endfor %}\n", 5, "range of 1,000,000,000 numbers"),
+    ("x\n{% for i in (1..999) %}{% for j in (1..999) %}{% endfor %}{% endfor %}\n", 5, "loop iteration"),
     ("{% for i in (1..90000) %}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx{% endfor %}\n", 4, "output stream limit"),
     ('{{ "now" | date: "%Y" }}\n', 4, "would put the build's clock in the feed"),
     ('{{ "today" | date_to_xmlschema }}\n', 4, "would put the build's clock in the feed"),
@@ -106,7 +108,7 @@ def test_recursive_include_hits_the_depth_limit(site: Path, capsys: pytest.Captu
     path = _post(site, "2025-02-01-bad.md", "{% include loop.html %}\n")
     assert run_main("build", "--jekyll", site, "--now", NOW) == 1
     err = capsys.readouterr().err
-    assert f"{path}:4: Liquid: maximum context depth reached" in err
+    assert f"{path}:4: Liquid: include loop.html: includes nest more than 20 deep" in err
     assert not (site / "_site" / "feed.xml").exists()
 
 
@@ -185,6 +187,27 @@ def test_cache_follows_includes_and_linked_urls(site: Path):
     raw = site / "_posts" / "2025-01-10-raw.md"
     raw.write_text(raw.read_text(encoding="utf-8").replace("title: Raw", "title: Raw\npermalink: /moved/"))
     assert "https://example.com/blog/moved/" in _feed(site).split("Links")[1]
+
+
+def test_a_linking_post_is_cached_while_its_links_lead_where_they_led(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = load_jekyll_config(site)
+    records = read_posts(post_files(config), config.site)
+    urls = {record.key: record.url for record in records}
+    cache = PostCache.open(None, config.site, config.liquid)
+    render_entries(records, config.site, cache=cache, liquid=PostRenderer(config.site, config.liquid, urls))
+
+    def rendered_with(urls: dict[str, str]) -> list[str]:
+        renderer = PostRenderer(config.site, config.liquid, urls)
+        calls: list[str] = []
+        monkeypatch.setattr(renderer, "render", lambda post, **_: calls.append(post.path.name) or "")
+        render_entries(records, config.site, cache=cache, liquid=renderer)
+        return calls
+
+    assert rendered_with(urls) == []
+    moved = {**urls, "_posts/2025-01-10-raw.md": "https://example.com/blog/moved/"}
+    assert set(rendered_with(moved)) == {"2025-01-12-links.md"}  # its body, and its excerpt
 
 
 def test_fingerprint_covers_settings_and_includes(tmp_path: Path):

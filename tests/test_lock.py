@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from cron_helpers import assert_feed_parses, feed_bytes, post_text, write_site
-from filelock import FileLock
 
 import feedlib
 from feedlib.cli import main
@@ -18,25 +17,45 @@ from feedlib.lock import LOCK_NAME, output_lock
 
 def test_lock_timeout_exits_3_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     site = write_site(tmp_path / "site", count=3)
-    site.out.mkdir()
-    with FileLock(site.out / LOCK_NAME):
+    with output_lock(site.out, 0):
         status = main(["build", "--config", str(site.config), "--wait", "0.2"])
     captured = capsys.readouterr()
     assert status == 3
     assert captured.out == ""
-    assert captured.err == f"feedlib: another build holds {site.out / LOCK_NAME}; gave up after 0.2 s\n"
-    assert sorted(path.name for path in site.out.iterdir()) == [LOCK_NAME]
+    assert captured.err == f"feedlib: another build holds {site.out}; gave up after 0.2 s\n"
+    assert list(site.out.iterdir()) == []
 
 
 def test_lock_timeout_is_a_feedlib_error(tmp_path: Path) -> None:
     with (
-        FileLock(tmp_path / LOCK_NAME),
+        output_lock(tmp_path, 0),
         pytest.raises(feedlib.LockTimeout) as caught,
         output_lock(tmp_path, 0),
     ):
         pass
     assert isinstance(caught.value, feedlib.FeedlibError)
-    assert caught.value.path == tmp_path / LOCK_NAME
+    assert caught.value.path == tmp_path
+
+
+def test_the_lock_is_on_the_folder_whatever_names_it(tmp_path: Path) -> None:
+    """A lock on the folder itself: nothing in it, and a link to it is the same lock."""
+    (tmp_path / "public").mkdir()
+    (tmp_path / "link").symlink_to("public")
+    with (
+        output_lock(tmp_path / "public", 0),
+        pytest.raises(feedlib.LockTimeout),
+        output_lock(tmp_path / "link" / ".", 0),
+    ):
+        pass
+    assert list((tmp_path / "public").iterdir()) == []
+
+
+def test_a_build_removes_the_lock_file_of_an_earlier_version(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", count=1)
+    site.out.mkdir()
+    (site.out / LOCK_NAME).write_bytes(b"")
+    assert main(["build", "-q", "--config", str(site.config)]) == 0
+    assert sorted(path.name for path in site.out.iterdir()) == ["feed.xml", "rss.xml"]
 
 
 def test_the_lock_is_released_after_a_build(tmp_path: Path) -> None:
@@ -78,4 +97,4 @@ def test_simultaneous_builds_all_finish_with_a_complete_current_result(tmp_path:
     assert feed_bytes(site.out) == feed_bytes(fresh)
     for name in ("feed.xml", "rss.xml"):
         assert_feed_parses(site.out / name)
-    assert sorted(path.name for path in site.out.iterdir()) == [LOCK_NAME, "feed.xml", "rss.xml"]
+    assert sorted(path.name for path in site.out.iterdir()) == ["feed.xml", "rss.xml"]

@@ -161,3 +161,64 @@ def test_write_documents(tmp_path: Path):
     documents = render_documents(SITE, [], ["atom"])
     (published,) = write_documents(documents, tmp_path)
     assert published.path.read_bytes() == documents[0].content
+
+
+def test_documents_are_staged_beside_the_output_folder(tmp_path: Path, monkeypatch):
+    """Temporary files go to a hidden folder beside the output folder: the output folder holds only feeds."""
+    out = tmp_path / "public"
+    sources: list[Path] = []
+    real_replace = os.replace
+
+    def spy(source, destination):
+        sources.append(Path(source))
+        assert sorted(path.name for path in out.rglob("*") if path.name.endswith(".tmp")) == []
+        return real_replace(source, destination)
+
+    monkeypatch.setattr(feedlib.publish.os, "replace", spy)
+    documents = render_documents(SITE, [], ["atom", "rss"], {"atom": "feed.xml", "rss": "sub/dir/rss.xml"})
+    write_documents(documents, out)
+    assert {source.parent for source in sources} == {tmp_path / ".public.feedlib-tmp"}
+    assert not (tmp_path / ".public.feedlib-tmp").exists()  # Removed once empty.
+    assert sorted(path.relative_to(out).as_posix() for path in out.rglob("*")) == [
+        "feed.xml",
+        "sub",
+        "sub/dir",
+        "sub/dir/rss.xml",
+    ]
+
+
+def test_documents_are_staged_beside_the_files_when_the_parent_is_read_only(tmp_path: Path, monkeypatch):
+    out = tmp_path / "public"
+    out.mkdir()
+    real_mkdir = Path.mkdir
+
+    def refuse(self: Path, *args, **kwargs):
+        if self.name.endswith(".feedlib-tmp"):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+        return real_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", refuse)
+    write_documents(render_documents(SITE, [], ["atom"]), out)
+    assert sorted(path.name for path in out.iterdir()) == ["feed.xml"]
+
+
+def test_published_files_and_new_folders_are_readable_by_everyone(tmp_path: Path):
+    out = tmp_path / "public"
+    (out / "old").mkdir(parents=True)
+    (out / "old").chmod(0o700)  # Not feedlib's: left as it is.
+    (out / "feed.xml").write_bytes(OLD)
+    (out / "feed.xml").chmod(0o600)
+    previous = os.umask(0o077)
+    try:
+        documents = render_documents(SITE, [], ["atom", "rss"], {"rss": "new/dir/rss.xml"})
+        write_documents(documents, out)
+    finally:
+        os.umask(previous)
+    modes = {path.relative_to(out).as_posix(): stat.S_IMODE(path.stat().st_mode) for path in out.rglob("*")}
+    assert modes == {
+        "old": 0o700,
+        "feed.xml": 0o644,
+        "new": 0o755,
+        "new/dir": 0o755,
+        "new/dir/rss.xml": 0o644,
+    }

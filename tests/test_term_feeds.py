@@ -199,7 +199,7 @@ def test_paths_that_collide_are_a_config_error(tmp_path: Path, capsys):
     )
     assert run_main("build", "--config", root / "feedlib.toml", "--now", NOW) == 2
     err = capsys.readouterr().err
-    assert "two feeds would be written to x/python.xml" in err
+    assert "(the tags feeds' path 'x/:term.xml') would be written to x/python.xml, where the feed of" in err
     assert feeds_in(root / "public") == set()
 
 

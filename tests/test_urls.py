@@ -276,6 +276,14 @@ def expand_every_placeholder(pattern: str, post: Post, site: Site) -> str:
         "slug": slugify(post.slug),
         "categories": "/".join(dict.fromkeys(category.lower() for category in post.categories)),
         "output_ext": ".html",
+        "slugified_categories": "/".join(dict.fromkeys(slugify(category) for category in post.categories)),
+        "week": when.strftime("%V"),
+        "w_year": when.strftime("%G"),
+        "w_day": when.strftime("%u"),
+        "short_day": when.strftime("%a"),
+        "long_day": when.strftime("%A"),
+        "short_month": when.strftime("%b"),
+        "long_month": when.strftime("%B"),
     }
     pattern = PERMALINK_STYLES.get(pattern, pattern)
     path = re.sub(r":([a-z_]+)", lambda m: values.get(m.group(1), m.group(0)), pattern)

@@ -34,7 +34,7 @@ import contextlib
 import json
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -78,6 +78,8 @@ _CHANGES_MAX = 512
 _RECORD = RecordCodec(PostRecord, given=("file",), transient=("post",), same_as={"id": "url"})
 _ENTRY = RecordCodec(Entry, given=("source",))
 _DIGEST_AT = 1 + _RECORD.names.index("digest")
+# Whether links an entry was made with (as stored: anything JSON) still lead where they led.
+_Resolves = Callable[[Any], bool]
 
 # An escape json.dumps(ensure_ascii=False) writes only for characters XML forbids.
 _FOREIGN_ESCAPE = re.compile(r"(?:^|[^\\])(?:\\\\)*\\[bfu]")
@@ -278,10 +280,23 @@ class PostCache:
 
     # -- entries: the posts the feeds show -------------------------------------------------
 
-    def entry(self, record: PostRecord) -> Entry | None:
-        """The entry made from the bytes ``record`` was read from, if known."""
+    def entry(self, record: PostRecord, resolves: _Resolves | None = None) -> Entry | None:
+        """The entry made from the bytes ``record`` was read from, if known.
+
+        An entry made from other posts' URLs too (a Liquid ``link`` or
+        ``post_url``) is only given while ``resolves`` says each of those
+        links still leads where it led.
+        """
         stored = self._entries.get(record.key)
-        if type(stored) is not list or not stored or stored[0] != record.digest:
+        if type(stored) is not list or not stored:
+            return None
+        made_from = stored[0]
+        if type(made_from) is list:
+            if len(made_from) != 2 or made_from[0] != record.digest:
+                return None
+            if resolves is None or not resolves(made_from[1]):
+                return None
+        elif made_from != record.digest:
             return None
         try:
             entry: Entry = _ENTRY.decode(stored[1:], source=record.file.path)
@@ -290,13 +305,14 @@ class PostCache:
             return None
         return entry
 
-    def remember_entry(self, record: PostRecord, entry: Entry) -> None:
-        """Remember the entry made from the bytes ``record`` was read from."""
+    def remember_entry(self, record: PostRecord, entry: Entry, links: Sequence[Sequence[str]] = ()) -> None:
+        """Remember the entry made from the bytes ``record`` was read from (and ``links``, resolved so)."""
         encoded = _ENTRY.try_encode(entry)
         if encoded is None:
             _log.debug("cache: cannot record the time zone of %s; it will be rendered every time", record.key)
             return
-        stored = [record.digest, *encoded]
+        made_from: Any = [record.digest, [list(link) for link in links]] if links else record.digest
+        stored = [made_from, *encoded]
         if self._entries.get(record.key) != stored:
             self._entries[record.key] = stored
             self._dirty[ENTRIES_FILE] = True

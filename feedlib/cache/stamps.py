@@ -51,7 +51,7 @@ RACY_MARGIN_NS = 2_000_000_000
 # The modules (of the libraries) whose behaviour shapes a Post, its HTML or a feed document.
 _LIBRARIES = ("markdown", "frontmatter", "yaml", "lxml", "dateutil", "tzdata", "nh3", "cmarkgfm", "feedgen")
 # Site fields only a feed as a whole shows: they never reach a post's record or entry.
-_FEED_ONLY = frozenset({"description", "language", "hub"})
+_FEED_ONLY = frozenset({"description", "language", "hub", "icon", "logo"})
 
 
 def content_digest(raw: bytes) -> str:
@@ -137,21 +137,28 @@ def _own_identity() -> str:
 
 
 def _liquid_state(settings: LiquidSettings) -> dict[str, Any]:
-    """Everything besides a post that its Liquid can read: ``site.*`` and the files of ``_includes/``."""
+    """Everything besides a post that its Liquid can read: ``site.*``, ``site.data`` and ``_includes/``."""
     from importlib import metadata  # Only for sites that use Liquid: a slow import.
 
-    includes = {}
-    for name, path in site_files(settings.includes).items():
-        try:
-            includes[name] = content_digest(path.read_bytes())
-        except OSError as error:
-            includes[name] = f"unreadable: {error.strerror or error}"
     return {
         "python-liquid": metadata.version("python-liquid"),
         "site": settings.site,
-        "includes": includes,
+        "includes": _digests(settings.includes),
+        "data": _digests(settings.data),
         "root": str(settings.root),
+        "modes": [settings.error_mode, settings.strict_filters, settings.strict_variables],
     }
+
+
+def _digests(folder: Path | None) -> dict[str, str]:
+    """The hash of each file under ``folder``, by its path there."""
+    found = {}
+    for name, path in site_files(folder).items():
+        try:
+            found[name] = content_digest(path.read_bytes())
+        except OSError as error:
+            found[name] = f"unreadable: {error.strerror or error}"
+    return found
 
 
 def settings_fingerprint(site: Site, liquid: LiquidSettings | None = None) -> str:

@@ -29,6 +29,7 @@ _ATOM = "{http://www.w3.org/2005/Atom}"
 # The elements whose text readers show as plain text: text constructs (RFC 4287
 # section 3.1) written with no type, which is type="text", and authors' names.
 _PLAIN_TEXT = ("title", "subtitle", "summary", "name")
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def render(site: Site, entries: Sequence[Entry], self_url: str) -> bytes:
@@ -60,12 +61,35 @@ def render(site: Site, entries: Sequence[Entry], self_url: str) -> bytes:
     document: bytes = generator.atom_str(pretty=True, encoding="UTF-8")
     alt_texts = any(entry.image and entry.image.alt for entry in entries)
     enclosures = any(entry.enclosure for entry in entries)
-    if alt_texts or enclosures:
+    languages = any(entry.language for entry in entries)
+    if alt_texts or enclosures or languages or site.icon or site.logo:
         root = etree.fromstring(document)
         _add_enclosures(root, entries)
+        _add_languages(root, entries)
+        _add_images(root, site)
         describe_images(root, entries, f"{_ATOM}entry")
         document = serialize(root)
     return text_references(document, _PLAIN_TEXT)
+
+
+def _add_languages(root: etree._Element, entries: Sequence[Entry]) -> None:
+    """``xml:lang`` on each entry whose post says its language (feedgen cannot)."""
+    for element, entry in zip(root.iter(f"{_ATOM}entry"), entries, strict=True):
+        if entry.language:
+            element.set(_XML_LANG, entry.language)
+
+
+def _add_images(root: etree._Element, site: Site) -> None:
+    """The feed's ``icon`` and ``logo``, after its ``subtitle`` (or ``title``), as jekyll-feed places them."""
+    anchor = root.find(f"{_ATOM}subtitle")
+    if anchor is None:
+        anchor = root.find(f"{_ATOM}title")
+    assert anchor is not None
+    for tag, url in (("logo", site.logo), ("icon", site.icon)):
+        if url:
+            element = etree.Element(f"{_ATOM}{tag}")
+            element.text = url
+            anchor.addnext(element)
 
 
 def _add_enclosures(root: etree._Element, entries: Sequence[Entry]) -> None:

@@ -50,7 +50,7 @@
           </xsl:otherwise>
         </xsl:choose>
         <h1>
-          <a href="{$home}"><xsl:call-template name="text"><xsl:with-param name="node" select="$title"/></xsl:call-template></a>
+          <a><xsl:call-template name="href"><xsl:with-param name="url" select="$home"/></xsl:call-template><xsl:call-template name="text"><xsl:with-param name="node" select="$title"/></xsl:call-template></a>
         </h1>
         <p class="description"><xsl:call-template name="text"><xsl:with-param name="node" select="$description"/></xsl:call-template></p>
         <xsl:apply-templates select="/atom:feed/atom:entry | /rss/channel/item"/>
@@ -60,7 +60,7 @@
 
   <xsl:template match="atom:entry">
     <article>
-      <h2><a href="{(atom:link[@rel='alternate' or not(@rel)]/@href)[1]}"><xsl:call-template name="text"><xsl:with-param name="node" select="atom:title"/></xsl:call-template></a></h2>
+      <h2><a><xsl:call-template name="href"><xsl:with-param name="url" select="(atom:link[@rel='alternate' or not(@rel)]/@href)[1]"/></xsl:call-template><xsl:call-template name="text"><xsl:with-param name="node" select="atom:title"/></xsl:call-template></a></h2>
       <time datetime="{atom:published | atom:updated[not(../atom:published)]}"><xsl:value-of select="substring(atom:published | atom:updated[not(../atom:published)], 1, 10)"/></time>
       <p><xsl:call-template name="text"><xsl:with-param name="node" select="atom:summary"/></xsl:call-template></p>
     </article>
@@ -68,7 +68,7 @@
 
   <xsl:template match="item">
     <article>
-      <h2><a href="{link}"><xsl:value-of select="title"/></a></h2>
+      <h2><a><xsl:call-template name="href"><xsl:with-param name="url" select="link"/></xsl:call-template><xsl:value-of select="title"/></a></h2>
       <xsl:variable name="date"><xsl:call-template name="rfc822-date"><xsl:with-param name="date" select="pubDate"/></xsl:call-template></xsl:variable>
       <time datetime="{$date}"><xsl:value-of select="$date"/></time>
       <!-- An RSS description is HTML: feedlib writes it as escaped plain text. -->
@@ -98,6 +98,17 @@
       </xsl:when>
       <xsl:otherwise><xsl:value-of select="$full"/></xsl:otherwise>
     </xsl:choose>
+  </xsl:template>
+
+  <!-- An href for an http(s) URL only: a javascript:, data: or any other link in a feed
+       (an old one, or one edited by hand) stays text on the page, never a link. -->
+  <xsl:template name="href">
+    <xsl:param name="url"/>
+    <xsl:variable name="trimmed" select="normalize-space($url)"/>
+    <xsl:variable name="scheme" select="translate(substring($trimmed, 1, 8), 'HPST', 'hpst')"/>
+    <xsl:if test="starts-with($scheme, 'https://') or starts-with($scheme, 'http://')">
+      <xsl:attribute name="href"><xsl:value-of select="$trimmed"/></xsl:attribute>
+    </xsl:if>
   </xsl:template>
 
   <!-- An Atom text construct: plain text as it is, type="html" (escaped plain text in feedlib's feeds) unescaped. -->

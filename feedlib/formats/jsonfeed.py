@@ -63,6 +63,8 @@ def _item(entry: Entry) -> dict[str, Any]:
     if entry.authors:
         item["authors"] = _authors(entry.authors)
         item["author"] = _author(entry.authors)
+    if entry.language:
+        item["language"] = entry.language
     if entry.categories:
         item["tags"] = list(entry.categories)
     if entry.enclosure is not None:

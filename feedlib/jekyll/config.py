@@ -8,20 +8,21 @@ finds them (:class:`~feedlib.discover.JekyllLayout`).
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from pathlib import Path, PurePosixPath
+from dataclasses import replace
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from ..config import DEFAULT_CACHE, Config, LiquidSettings, config_from_mapping
 from ..discover import JekyllLayout
-from ..errors import ConfigError
+from ..errors import ConfigError, shown
 from ..kramdown import HONOURED, kramdown_options
-from ..model import Kramdown
-from ..terms import TERM_PLACEHOLDER
+from ..model import Author, FrontMatterDefault, JekyllSite, Kramdown, Site, parse_authors
+from ..urls import absolute_url
+from .data import load_data
+from .feed import FEED_KEYS, JEKYLL_FEED_LIMIT, JekyllFeed, read_feed_block
 
 __all__ = [
     "CONFIG_KEYS",
@@ -35,8 +36,6 @@ __all__ = [
 
 #: The configuration file of a Jekyll site.
 JEKYLL_CONFIG = "_config.yml"
-#: jekyll-feed's default ``feed.posts_limit``.
-JEKYLL_FEED_LIMIT = 10
 #: The top-level ``_config.yml`` keys feedlib honours (every key is ``site.*`` in Liquid too).
 CONFIG_KEYS = (
     "url",
@@ -53,15 +52,20 @@ CONFIG_KEYS = (
     "markdown_ext",
     "show_drafts",
     "includes_dir",
+    "collections",
+    "defaults",
+    "data_dir",
+    "excerpt_separator",
+    "future",
+    "liquid",
     "markdown",
     "highlighter",
 )
-#: The keys of jekyll-feed's ``feed:`` block that feedlib honours.
-FEED_KEYS = ("path", "posts_limit", "excerpt_only", "categories", "tags")
+#: Liquid's ``error_mode`` values.
+ERROR_MODES = ("strict", "warn", "lax")
 #: The keys of the ``kramdown:`` block that change what feedlib renders.
 KRAMDOWN_KEYS = HONOURED
 
-_log = logging.getLogger(__name__)
 # feedlib's names for what a Jekyll key became, so errors speak Jekyll.
 _JEKYLL_NAMES = {
     "site.url": "url",
@@ -74,43 +78,6 @@ _JEKYLL_NAMES = {
     "build.limit": "feed.posts_limit",
     "build.out": "destination",
 }
-
-
-@dataclass(frozen=True)
-class JekyllFeed:
-    """jekyll-feed's ``feed:`` settings that belong to per-term feeds and summaries.
-
-    They are kept in the shapes of feedlib's own settings:
-    ``categories`` as ``[feeds] categories`` (``True`` or a list of names),
-    ``tags`` as ``[feeds] tags`` (``True`` or ``{"only": [...], "except": [...]}``),
-    ``tags_path`` as the folder of tag feeds (jekyll-feed's ``feed.tags.path``,
-    ``path`` in ``[feeds] tags``), and ``content`` as ``[build] content``
-    (``"summary"`` for ``excerpt_only: true``).
-    ``None`` means the site does not ask for it.
-    """
-
-    categories: bool | tuple[str, ...] | None = None
-    tags: bool | Mapping[str, tuple[str, ...]] | None = None
-    tags_path: str | None = None
-    content: str = "full"
-
-    def feedlib_settings(self) -> dict[str, Any]:
-        """These settings as feedlib's ``[feeds]`` and ``[build]`` tables would say them."""
-        feeds: dict[str, Any] = {}
-        if isinstance(self.categories, bool):
-            feeds["categories"] = self.categories
-        elif self.categories is not None:
-            feeds["categories"] = list(self.categories)
-        tags: dict[str, Any] = {}
-        if isinstance(self.tags, Mapping):
-            tags = {key: list(value) for key, value in self.tags.items()}
-        if self.tags_path is not None:
-            tags["path"] = self.tags_path
-        if tags:
-            feeds["tags"] = tags
-        elif self.tags is not None:
-            feeds["tags"] = self.tags
-        return {"feeds": feeds, "build": {"content": self.content}}
 
 
 # --- _config.yml ---------------------------------------------------------------
@@ -163,26 +130,23 @@ class _Reader:
         if value is None or value == "":
             return None
         if not isinstance(value, str | int | float) or isinstance(value, bool):
-            raise self.error(key, f"expected text, got {value!r}")
+            raise self.error(key, f"expected text, got {shown(value)}")
         return str(value)
 
     def names(self, key: str, value: object) -> tuple[str, ...]:
         if isinstance(value, str):
             return tuple(item.strip() for item in value.split(",") if item.strip())
         if not isinstance(value, list) or not all(isinstance(item, str | int) for item in value):
-            raise self.error(key, f"expected a list of names, got {value!r}")
+            raise self.error(key, f"expected a list of names, got {shown(value)}")
         return tuple(str(item) for item in value)
 
 
 def _author(value: object) -> object:
-    """Jekyll authors carry other keys (twitter, picture) and say ``url`` for ``uri``."""
+    """An author as jekyll-feed writes one: its name, email and uri (other keys, ``url`` too, ignored)."""
     if isinstance(value, list):
         return [_author(item) for item in value]
     if isinstance(value, Mapping):
-        kept = {key: value[key] for key in ("name", "email", "uri") if value.get(key) is not None}
-        if "uri" not in kept and isinstance(value.get("url"), str):
-            kept["uri"] = value["url"]
-        return kept
+        return {key: value[key] for key in ("name", "email", "uri") if value.get(key) is not None}
     return value
 
 
@@ -196,48 +160,6 @@ def _site_url(reader: _Reader) -> str:
         )
     baseurl = (reader.text_of("baseurl") or "").strip("/")
     return url.rstrip("/") + "/" + (baseurl + "/" if baseurl else "")
-
-
-def _feed_path(reader: _Reader, feed: Mapping[str, Any]) -> str:
-    path = (reader.text_of("path", feed) or "feed.xml").lstrip("/")
-    pure = PurePosixPath(path)
-    if not path or ".." in pure.parts or "\\" in path or "\0" in path or path.endswith("/"):
-        raise reader.error("feed.path", f"must be a file path inside the site, got {path!r}")
-    return pure.as_posix()
-
-
-def _feed_terms(reader: _Reader, feed: Mapping[str, Any]) -> JekyllFeed:
-    categories: bool | tuple[str, ...] | None = None
-    value = feed.get("categories")
-    if value is True:
-        categories = True
-    elif value not in (None, False):
-        categories = reader.names("feed.categories", value)
-    tags: bool | Mapping[str, tuple[str, ...]] | None = None
-    tags_path = None
-    value = feed.get("tags")
-    if value is True:
-        tags = True
-    elif isinstance(value, Mapping):
-        tags = {
-            key: reader.names(f"feed.tags.{key}", value[key]) for key in ("only", "except") if key in value
-        }
-        tags_path = reader.text_of("path", value)
-    elif value not in (None, False):
-        raise reader.error("feed.tags", f"expected true or a mapping with only/except/path, got {value!r}")
-    excerpt_only = feed.get("excerpt_only", False)
-    if not isinstance(excerpt_only, bool):
-        raise reader.error("feed.excerpt_only", f"expected true or false, got {excerpt_only!r}")
-    return JekyllFeed(categories, tags, tags_path, "summary" if excerpt_only else "full")
-
-
-def _term_feed_settings(feed: JekyllFeed) -> dict[str, Any]:
-    """``feed``'s settings for feedlib's configuration; jekyll-feed's ``tags.path`` is a folder."""
-    settings = feed.feedlib_settings()
-    tags = settings["feeds"].get("tags")
-    if isinstance(tags, dict) and "path" in tags and TERM_PLACEHOLDER not in tags["path"]:
-        tags["path"] = tags["path"].strip("/") + f"/{TERM_PLACEHOLDER}.xml"
-    return settings
 
 
 def _feedlib_name(message: str) -> str:
@@ -266,43 +188,49 @@ def _jekyll_error(reader: _Reader, message: str) -> ConfigError:
 def load_jekyll_config(site_dir: Path | str, *, drafts: bool = False) -> Config:
     """The :class:`~feedlib.config.Config` of the Jekyll site in ``site_dir``.
 
-    Reads ``_config.yml`` (safely; errors name its line): ``url`` + ``baseurl``,
-    ``title`` (or ``name``), ``description``, ``author``, ``timezone``,
-    ``lang``, ``permalink``, ``destination``, ``exclude``, ``markdown_ext``,
-    ``show_drafts`` and jekyll-feed's ``feed:`` block (``path``,
-    ``posts_limit``, ``excerpt_only``, ``categories``, ``tags``). The feed is
-    Atom, at ``DESTINATION/feed.xml`` (or ``feed.path``), with the newest 10
-    posts (or ``feed.posts_limit``), as jekyll-feed writes it.
+    Reads ``_config.yml`` (safely; errors name its line) and jekyll-feed's
+    ``feed:`` block: every key of :data:`CONFIG_KEYS` and :data:`FEED_KEYS`
+    (docs/jekyll.md says what each becomes). The feed is Atom, at
+    ``DESTINATION/feed.xml`` (or ``feed.path``), with the newest 10 posts (or
+    ``feed.posts_limit``), as jekyll-feed writes it; posts are read and
+    entries written as Jekyll and jekyll-feed would (:class:`~feedlib.model.JekyllSite`).
     """
     root = Path(site_dir)
     reader = _Reader(root / JEKYLL_CONFIG)
     feed = reader.data.get("feed") or {}
     if not isinstance(feed, Mapping):
-        raise reader.error("feed", f"expected a mapping, got {feed!r}")
+        raise reader.error("feed", f"expected a mapping, got {shown(feed)}")
+    jekyll_feed, feed_path = read_feed_block(feed, reader.error)
     try:
-        config = config_from_mapping(_feedlib_tables(reader, feed), reader.path)
+        config = config_from_mapping(_feedlib_tables(reader, feed, jekyll_feed), reader.path)
     except ConfigError as error:
         raise _jekyll_error(reader, error.message) from None
-    unknown = [key for key in feed if key not in FEED_KEYS]
-    if unknown:
-        ignored = ", ".join(f"feed.{key}" for key in unknown)
-        _log.warning("%s: %s not honoured by feedlib (see docs/jekyll.md)", reader.path, ignored)
+    ignored = ", ".join(f"feed.{key}" for key in jekyll_feed.extra)
+    notes = (f"{reader.path}: {ignored} not honoured by feedlib (see docs/jekyll.md)",) if ignored else ()
+    collections = _collections(reader)
     layout = JekyllLayout(
         root=root,
         drafts=drafts or reader.data.get("show_drafts") is True,
         exclude=(*reader.names("exclude", reader.data.get("exclude") or []), _destination(reader)),
         markdown_ext=reader.names("markdown_ext", reader.data.get("markdown_ext") or []),
+        collections=tuple(feed.collection for feed in jekyll_feed.collections),
     )
-    paths = MappingProxyType({"atom": _feed_path(reader, feed)})
-    # Jekyll renders Liquid in every post; a post opts out with render_with_liquid: false.
-    liquid = LiquidSettings(
-        enabled=True,
-        site=MappingProxyType(dict(reader.data)),
-        includes=root / (reader.text_of("includes_dir") or "_includes"),
-        root=root,
+    site = replace(
+        config.site,
+        permalink=collections.get("posts") or config.site.permalink,
+        icon=_feed_image(config.site, jekyll_feed.icon),
+        logo=_feed_image(config.site, jekyll_feed.logo),
+        jekyll=_jekyll_site(reader, root, collections, config.site),
+        **_markdown(reader),
     )
-    site = replace(config.site, **_markdown(reader))
-    return replace(config, site=site, build=replace(config.build, paths=paths), jekyll=layout, liquid=liquid)
+    build = replace(
+        config.build,
+        paths=MappingProxyType({"atom": feed_path}),
+        feeds=jekyll_feed.term_feeds(),
+        collections=jekyll_feed.collections,
+        future=_flag(reader, "future"),
+    )
+    return replace(config, site=site, build=build, jekyll=layout, liquid=_liquid(reader, root), ignored=notes)
 
 
 def _markdown(reader: _Reader) -> dict[str, Any]:
@@ -326,8 +254,22 @@ def _destination(reader: _Reader) -> str:
     return reader.text_of("destination") or "_site"
 
 
-def _feedlib_tables(reader: _Reader, feed: Mapping[str, Any]) -> dict[str, Any]:
-    """What ``_config.yml`` and its ``feed:`` block say, as feedlib's ``[site]``, ``[build]``, ``[feeds]``."""
+def _flag(reader: _Reader, key: str, default: bool = False) -> bool:
+    value = reader.data.get(key, default)
+    if not isinstance(value, bool):
+        raise reader.error(key, f"expected true or false, got {shown(value)}")
+    return value
+
+
+def _feed_image(site: Site, url: str | None) -> str | None:
+    """``feed.icon`` or ``feed.logo`` as jekyll-feed writes it: made absolute unless it has ``://``."""
+    if url is None:
+        return None
+    return url if "://" in url else absolute_url(url, site)
+
+
+def _feedlib_tables(reader: _Reader, feed: Mapping[str, Any], jekyll_feed: JekyllFeed) -> dict[str, Any]:
+    """What ``_config.yml`` and its ``feed:`` block say, as feedlib's ``[site]`` and ``[build]`` tables."""
     site: dict[str, Any] = {
         "url": _site_url(reader),
         "title": reader.text_of("title") or reader.text_of("name") or _site_url(reader),
@@ -346,6 +288,137 @@ def _feedlib_tables(reader: _Reader, feed: Mapping[str, Any]) -> dict[str, Any]:
         "limit": feed.get("posts_limit", JEKYLL_FEED_LIMIT),
         "permalink": reader.text_of("permalink") or "date",
         "cache": DEFAULT_CACHE,
+        "content": jekyll_feed.content,
     }
-    settings = _term_feed_settings(_feed_terms(reader, feed))
-    return {"site": site, "build": {**build, **settings["build"]}, "feeds": settings["feeds"]}
+    return {"site": site, "build": build}
+
+
+def _collections(reader: _Reader) -> dict[str, str]:
+    """Each collection's permalink pattern, as Jekyll makes them (the posts' if ``collections`` says it)."""
+    value = reader.data.get("collections")
+    if value is None:
+        return {}
+    if isinstance(value, list):
+        value = {str(name): {} for name in value}
+    if not isinstance(value, Mapping):
+        raise reader.error("collections", f"expected a mapping or a list of collections, got {shown(value)}")
+    style = reader.text_of("permalink") or "date"
+    patterns = {}
+    for name, meta in value.items():
+        if meta is not None and not isinstance(meta, Mapping):
+            raise reader.error(
+                "collections", f"{name}: expected a mapping such as {{output: true}}, got {shown(meta)}"
+            )
+        permalink = reader.text_of("permalink", meta or {})
+        if permalink is not None:
+            patterns[str(name)] = permalink
+        elif name != "posts":
+            patterns[str(name)] = _with_suffix("/:collection/:path", style)
+    return patterns
+
+
+def _with_suffix(template: str, style: str) -> str:
+    """Jekyll's ``add_permalink_suffix``: a page's pattern ends as the site's permalink style does."""
+    if style == "pretty" or (style not in ("date", "ordinal", "none") and style.endswith("/")):
+        return template + "/"
+    if style in ("date", "ordinal", "none") or style.endswith(":output_ext"):
+        return template + ":output_ext"
+    return template
+
+
+_DEPRECATED_TYPES = {"page": "pages", "post": "posts", "draft": "drafts"}
+
+
+def _defaults(reader: _Reader) -> tuple[FrontMatterDefault, ...]:
+    """``defaults``: each set's scope (path, type) and values."""
+    value = reader.data.get("defaults")
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise reader.error("defaults", f"expected a list of {{scope, values}}, got {shown(value)}")
+    found = []
+    for number, item in enumerate(value, start=1):
+        if not isinstance(item, Mapping) or not isinstance(item.get("values"), Mapping):
+            raise reader.error("defaults", f"set {number} needs values: a mapping of front matter")
+        scope = item.get("scope") or {}
+        if not isinstance(scope, Mapping):
+            raise reader.error("defaults", f"set {number}: scope must be a mapping with path and type")
+        path = scope.get("path")
+        kind = scope.get("type")
+        found.append(
+            FrontMatterDefault(
+                path if isinstance(path, str) else "",
+                None if kind is None else _DEPRECATED_TYPES.get(str(kind), str(kind)),
+                dict(item["values"]),
+            )
+        )
+    return tuple(found)
+
+
+def _data_authors(folder: Path) -> dict[str, Author]:
+    """``site.data.authors``: jekyll-feed's authors by key (a name, or a mapping with name, email, uri)."""
+    data = load_data(folder, only="authors").get("authors")
+    if not isinstance(data, Mapping):
+        return {}
+    authors: dict[str, Author] = {}
+    for key, value in data.items():
+        if isinstance(value, Mapping):
+            named: object = {
+                "name": value.get("name") or str(key),
+                "email": value.get("email"),
+                "uri": value.get("uri"),
+            }
+        elif isinstance(value, str):
+            named = value
+        else:
+            continue
+        try:
+            authors[str(key)] = parse_authors(named)[0]
+        except (ValueError, IndexError) as error:
+            raise ConfigError(f"authors: {key}: {error}", folder / "authors.yml") from None
+    return authors
+
+
+def _jekyll_site(reader: _Reader, root: Path, collections: Mapping[str, str], site: Site) -> JekyllSite:
+    """How the site's posts are read and written as Jekyll and jekyll-feed would."""
+    authors = _data_authors(root / (reader.text_of("data_dir") or "_data"))
+    raw = reader.data.get("author")
+    author = site.authors[:1]
+    if isinstance(raw, str) and raw in authors:
+        author = (authors[raw],)
+    separator = reader.data.get("excerpt_separator", "\n\n")
+    return JekyllSite(
+        root=root,
+        defaults=_defaults(reader),
+        excerpt_separator="" if separator is None else str(separator),
+        collections={name: value for name, value in collections.items() if name != "posts"},
+        authors=authors,
+        author=author,
+    )
+
+
+def _liquid(reader: _Reader, root: Path) -> LiquidSettings:
+    """Liquid in every post, as ``liquid:`` sets it (a post opts out with ``render_with_liquid: false``)."""
+    settings = reader.data.get("liquid") or {}
+    if not isinstance(settings, Mapping):
+        raise reader.error(
+            "liquid",
+            f"expected a mapping of error_mode, strict_filters, strict_variables, got {shown(settings)}",
+        )
+    mode = settings.get("error_mode", "warn")
+    if mode not in ERROR_MODES:
+        raise reader.error("liquid", f"error_mode must be one of {', '.join(ERROR_MODES)}, got {shown(mode)}")
+    flags = {}
+    for key in ("strict_filters", "strict_variables"):
+        flags[key] = settings.get(key, False)
+        if not isinstance(flags[key], bool):
+            raise reader.error("liquid", f"{key} must be true or false, got {shown(flags[key])}")
+    return LiquidSettings(
+        enabled=True,
+        site=MappingProxyType(dict(reader.data)),
+        includes=root / (reader.text_of("includes_dir") or "_includes"),
+        root=root,
+        data=root / (reader.text_of("data_dir") or "_data"),
+        error_mode=mode,
+        **flags,
+    )

@@ -19,9 +19,11 @@ from liquid import Environment
 from liquid.builtin.filters.misc import date as liquid_date
 from liquid.exceptions import FilterArgumentError
 from liquid.filter import with_environment
+from liquid.token import Token
 from liquid.undefined import is_undefined
 
-from ..dates import parse_date, zone
+from ..dates import parse_date, parse_liquid_date, zone
+from ..errors import shown
 from ..kramdown import smartify
 from ..model import Site
 from ..render import render_markdown
@@ -46,6 +48,10 @@ class SiteContext(Protocol):
         """Jekyll's ``absolute_url`` of ``path``."""
         ...
 
+    def resolve(self, tag: str, target: str, token: Token | None) -> str:
+        """The URL the tag ``link`` or ``post_url`` writes for ``target``."""
+        ...
+
 
 def renderer_of(env: Environment) -> SiteContext:
     """The renderer a Liquid environment of feedlib's belongs to."""
@@ -57,11 +63,13 @@ def _moment(value: object, env: Environment) -> datetime:
     renderer = renderer_of(env)
     if isinstance(value, str) and value.strip().lower() in _CLOCK_WORDS:
         raise FilterArgumentError(
-            f"{value!r} would put the build's clock in the feed; write a date, or use page.date",
+            f"{shown(value)} would put the build's clock in the feed; write a date, or use page.date",
             token=None,
         )
+    # A Jekyll site's times are read as Liquid reads them, and shown in the site's zone.
+    read = parse_liquid_date if renderer.site.jekyll is not None else parse_date
     try:
-        return parse_date(value, zone(renderer.site.timezone))
+        return read(value, zone(renderer.site.timezone))
     except ValueError as error:
         raise FilterArgumentError(str(error), token=None) from None
 
@@ -73,7 +81,10 @@ def _ordinal(day: int) -> str:
 
 @with_environment
 def _date_to_xmlschema(value: object, *, environment: Environment) -> str:
-    return _moment(value, environment).isoformat()
+    moment = _moment(value, environment)
+    if renderer_of(environment).site.jekyll is not None:
+        moment = moment.replace(microsecond=0)  # Ruby's Time#xmlschema: whole seconds.
+    return moment.isoformat()
 
 
 @with_environment

@@ -1,59 +1,125 @@
 """Liquid in posts, rendered before Markdown as Jekyll renders it (python-liquid 2).
 
 Jekyll's tags (:mod:`.tags`) and filters (:mod:`.filters`) are added to a
-python-liquid environment with limits on loop iterations, output size and
-include depth. Templates read nothing but the post, the site's settings and
-the files of ``_includes/`` (read once, up front: an include can name
-nothing else), never run code and never read the clock.
+python-liquid environment with limits on loop iterations, output size,
+ranges, and the depth and number of includes. Templates read nothing but the
+post, the site's settings and the files of ``_includes/`` (each read when
+first included: :mod:`.includes`), never run code and never read the clock.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from liquid import DictLoader, Environment, Mode
-from liquid.exceptions import LiquidError
+from liquid import Environment, Mode, StrictDefaultUndefined, StrictUndefined, Undefined
+from liquid.ast import Node
+from liquid.builtin.expressions.primitive import RangeLiteral
+from liquid.exceptions import LiquidError, LiquidSyntaxError
+from liquid.expression import Expression
+from liquid.template import BoundTemplate
 from liquid.token import Token
 
 from ..config import LiquidSettings
-from ..discover import POST_SUFFIXES, site_files
-from ..errors import PostError
-from ..frontmatter import read_front_matter
+from ..errors import QUOTE_MAX, PostError, clipped, shown
+from ..frontmatter import HANDLERS, split_front_matter
 from ..model import Post, Site
 from ..posts import FRONT_MATTER, decode_post
-from ..urls import PERMALINK_STYLES, absolute_url, expand_permalink
+from ..psych import JEKYLL_HANDLERS
+from ..urls import absolute_url, expand_permalink
+from .data import DataFolder, data_folder
 from .filters import FILTERS
+from .includes import Includes
+from .pages import collection_of, document_url, page_url
 from .tags import INCLUDED_FROM, TAGS
 
-__all__ = ["PostRenderer", "read_includes"]
+__all__ = ["RANGE_MAX", "PostRenderer"]
 
-# Posts whose Liquid asks for another post's URL: their rendering changes when
-# that post moves, so it is never cached.
-_URL_TAGS = re.compile(r"\{%-?\s*(?:link|post_url)\b")
-_POST_NAME = re.compile(r"^(?:(.+)/)*(\d+-\d+-\d+)-(.*)$")
+#: The most numbers a range literal ``(1..n)`` may give: as many as a loop may run.
+RANGE_MAX = 100_000
+
+# "(?:(.+)/)?", not "*": the greedy ".+" takes every folder at once, and a repeated group
+# that can also match "/" tried every way of cutting the folders (exponential in them).
+_POST_NAME = re.compile(r"^(?:(.+)/)?(\d+-\d+-\d+)-(.*)$")
 
 
-def read_includes(folder: Path | None) -> dict[str, str]:
-    """Every file under ``folder`` by its ``/``-separated path, as text; nothing outside it."""
-    return {name: decode_post(path, path.read_bytes()) for name, path in site_files(folder).items()}
+class _BoundedRange(RangeLiteral):
+    """A range literal ``(1..n)`` of at most :data:`RANGE_MAX` numbers.
+
+    python-liquid bounds loops, but a range passed to a filter is not a loop:
+    ``(1..100000000) | join: ","`` built a string of 900 MB.
+    """
+
+    __slots__ = ()
+
+    def _make_range(self, start: Any, stop: Any) -> range:
+        numbers = super()._make_range(start, stop)
+        if len(numbers) > RANGE_MAX:
+            raise LiquidError(f"range of {len(numbers):,} numbers; at most {RANGE_MAX:,}", token=self.token)
+        return numbers
+
+
+def _bound_ranges(nodes: list[Node]) -> None:
+    """Make every range literal in ``nodes`` (and the nodes and expressions under them) a bounded one."""
+    waiting: list[Node] = list(nodes)
+    while waiting:
+        node = waiting.pop()
+        expressions: list[Expression] = list(node.expressions())
+        while expressions:
+            expression = expressions.pop()
+            if type(expression) is RangeLiteral:
+                expression.__class__ = _BoundedRange
+            expressions.extend(expression.children())
+        waiting.extend(node.children(None, include_partials=False))  # type: ignore[arg-type]
+
+
+# Liquid's error_mode "warn" and "lax" (Jekyll's default is "warn"): Ruby's Liquid still stops on a
+# tag it cannot read (an unknown tag, an "if" without a condition, a block never closed), but
+# renders an output statement it cannot read ({{ a b }}) as its lax parser reads it; Jekyll then
+# prints a warning, feedlib does not (`feedlib check` reports it).
+_OUTPUT_OPENING = "{{"
 
 
 class _Limited(Environment):
-    """python-liquid with limits: no template loops, nests or writes without bound."""
+    """python-liquid with limits: no template loops, nests, ranges or writes without bound.
+
+    Includes nest at most :data:`~feedlib.jekyll.tags.INCLUDE_DEPTH` deep
+    (counted by the include tag: python-liquid's context depth counts two or
+    more for each, so its limit is set well above) and load at most
+    :data:`~feedlib.jekyll.includes.INCLUDE_LOADS_MAX` files per post.
+    """
 
     loop_iteration_limit = 100_000
     output_stream_limit = 2_000_000
-    context_depth_limit = 20
+    context_depth_limit = 100
     local_namespace_limit = 2_000_000
 
-    def __init__(self, renderer: PostRenderer, includes: dict[str, str]) -> None:
+    def __init__(
+        self, renderer: PostRenderer, includes: Includes, *, checking: bool = False, lax: bool = False
+    ) -> None:
         self.renderer = renderer
-        super().__init__(loader=DictLoader(includes), tolerance=Mode.STRICT, strict_filters=True)
+        settings = renderer.settings
+        undefined: type[Undefined]
+        if checking:  # What `feedlib check` reports: Liquid at its strictest (a `default` still applies).
+            mode, filters, undefined = Mode.STRICT, True, StrictDefaultUndefined
+        else:
+            mode = Mode.LAX if lax else Mode.STRICT
+            filters = settings.strict_filters
+            undefined = StrictUndefined if settings.strict_variables else Undefined
+        super().__init__(loader=includes, tolerance=mode, strict_filters=filters, undefined=undefined)
+        for tag in TAGS:
+            self.add_tag(tag)
+        for name, function in FILTERS.items():
+            self.add_filter(name, function)
+
+    def _parse(self, source: str) -> list[Node]:
+        nodes = super()._parse(source)
+        _bound_ranges(nodes)
+        return nodes
 
 
 class _JekyllTime(datetime):
@@ -76,21 +142,13 @@ def _liquid_value(value: object) -> object:
     return value
 
 
-def _page_url(relative: str, front_matter: Mapping[str, Any], site: Site) -> str:
-    """A Jekyll page's URL path (``about.md`` → ``/about.html``, ``/about/`` when pretty)."""
-    permalink = front_matter.get("permalink")
-    if isinstance(permalink, str) and permalink.strip():
-        return "/" + permalink.strip().lstrip("/")
-    pure = PurePosixPath(relative)
-    folder = "/".join(pure.parts[:-1])
-    prefix = f"/{folder}/" if folder else "/"
-    markup = pure.suffix.lower() in (*POST_SUFFIXES, ".html")
-    if not markup:
-        return prefix + pure.name
-    if pure.stem == "index":
-        return prefix
-    style = PERMALINK_STYLES.get(site.permalink, site.permalink)
-    return prefix + pure.stem + ("/" if style.endswith("/") else ".html")
+def _in_output(source: str, token: Token | None) -> bool:
+    """Whether the syntax error at ``token`` is inside an output statement (``{{ … }}``) of ``source``."""
+    if token is None or token.source != source or token.start_index < 0:
+        return False
+    at = min(token.start_index, len(source))
+    opening = source.rfind(_OUTPUT_OPENING, 0, at + 1)
+    return opening > source.rfind("{%", 0, at + 1) and "}}" not in source[opening:at]
 
 
 class PostRenderer:
@@ -103,11 +161,31 @@ class PostRenderer:
         self.site = site
         self.settings = settings
         self.urls = dict(urls)
-        self._env = _Limited(self, read_includes(settings.includes))
-        for tag in TAGS:
-            self._env.add_tag(tag)
-        for name, function in FILTERS.items():
-            self._env.add_filter(name, function)
+        self._includes = Includes(settings.includes)
+        self._env = _Limited(self, self._includes)
+        self._checker: _Limited | None = None
+        self._lax: _Limited | None = None
+        self._site: dict[str, Any] | None = None
+        self._links: list[tuple[str, str, str]] | None = None
+
+    def site_variables(self) -> dict[str, Any]:
+        """What ``{{ site.* }}`` reads: the settings, and ``site.data`` from ``_data/``.
+
+        A ``_data`` file is read when a template first looks it up; one that
+        cannot be read raises :class:`~feedlib.errors.ConfigError` naming it.
+        """
+        if self._site is None:
+            site = dict(self.settings.site)
+            if self.settings.data is not None:
+                site["data"] = data_folder(self.settings.data)
+            self._site = site
+        return self._site
+
+    def check_data(self) -> None:
+        """Read every file of ``_data/``: a :class:`~feedlib.errors.ConfigError` names one that cannot be."""
+        data = self.site_variables().get("data")
+        if isinstance(data, DataFolder):
+            data.load()
 
     # -- URLs ---------------------------------------------------------------------
 
@@ -127,28 +205,72 @@ class PostRenderer:
         return f"{parts.scheme}://{parts.netloc}{self.relative_url(path)}"
 
     def link(self, target: str, token: Token) -> str:
-        """The absolute URL of the post or page at ``target`` (relative to the site root)."""
+        """The absolute URL of the post, page, document or file at ``target`` (from the site's root)."""
         key = target.strip().lstrip("/")
         if key in self.urls:
             return self.urls[key]
+        path = self._site_file(key)
+        if path is None:
+            raise LiquidError(f"link: no post or page {shown(target)} in the site", token=token)
+        label = collection_of(key, self.site)
+        if label is not None:
+            try:
+                url = document_url(key, label, self._page_front_matter(path), self.site)
+            except ValueError as error:
+                raise LiquidError(f"link: {error}", token=token) from None
+        elif key.startswith("_"):
+            raise LiquidError(f"link: {shown(target)} is in a folder the site does not publish", token=token)
+        else:
+            style = (
+                self.settings.site.get("permalink") if self.site.jekyll is not None else self.site.permalink
+            )
+            url = page_url(key, self._page_front_matter(path), str(style or "date"))
+        return absolute_url(url, self.site)
+
+    def _site_file(self, key: str) -> Path | None:
+        """The file ``key`` names in the site's folder, if it is there (and not outside it)."""
         root = self.settings.root
-        if root is not None and ".." not in PurePosixPath(key).parts and not key.startswith("_"):
-            path = root / key
-            if path.is_file() and path.resolve().is_relative_to(root.resolve()):
-                return absolute_url(_page_url(key, self._page_front_matter(path), self.site), self.site)
-        raise LiquidError(f"link: no post or page {target!r} in the site", token=token)
+        if root is None or ".." in PurePosixPath(key).parts:
+            return None
+        path = root / key
+        return path if path.is_file() and path.resolve().is_relative_to(root.resolve()) else None
 
     def _page_front_matter(self, path: Path) -> Mapping[str, Any]:
         try:
-            return read_front_matter(path, decode_post(path, path.read_bytes()))
+            handlers = JEKYLL_HANDLERS if self.site.jekyll is not None else HANDLERS
+            return split_front_matter(path, decode_post(path, path.read_bytes()), handlers).data
         except (PostError, OSError):
             return {}
+
+    def resolve(self, tag: str, target: str, token: Token | None) -> str:
+        """What the tag ``link`` or ``post_url`` writes for ``target``, noted for the entry's cache record."""
+        url: str = getattr(self, tag)(target, token)
+        if self._links is not None:
+            self._links.append((tag, target, url))
+        return url
+
+    def still_resolve(self, links: Any) -> bool:
+        """Whether each (tag, target, URL) of ``links`` (as the cache stored them) still resolves so."""
+        if type(links) is not list:
+            return False
+        for link in links:
+            if type(link) is not list or len(link) != 3 or not all(type(part) is str for part in link):
+                return False
+            tag, target, url = link
+            if tag not in ("link", "post_url"):
+                return False
+            try:
+                if getattr(self, tag)(target, None) != url:
+                    return False
+            except LiquidError:
+                return False
+        return True
 
     def post_url(self, target: str, token: Token) -> str:
         """The absolute URL of the post named ``target`` (``2025-01-15-hello``, or ``news/2025-…``)."""
         match = _POST_NAME.match(target.strip().lstrip("/"))
         if match is None:
-            raise LiquidError(f"post_url: {target!r} is not a post name (YYYY-MM-DD-title)", token=token)
+            raise LiquidError(f"post_url: {shown(target)} is not a post name (YYYY-MM-DD-title)", token=token)
         folder, day, slug = match.groups()
         stem = f"{day}-{slug}"
         for key in sorted(self.urls):
@@ -157,7 +279,7 @@ class PostRenderer:
                 continue
             if folder is None or f"/{folder.strip('/')}/" in "/" + pure.parent.as_posix() + "/":
                 return self.urls[key]
-        raise LiquidError(f"post_url: no post named {target!r}", token=token)
+        raise LiquidError(f"post_url: no post named {shown(target)}", token=token)
 
     # -- rendering ------------------------------------------------------------------
 
@@ -179,38 +301,57 @@ class PostRenderer:
         """Whether ``post`` is rendered as Liquid (:meth:`~feedlib.config.LiquidSettings.applies_to`)."""
         return self.settings.applies_to(post)
 
-    def render(self, post: Post) -> str:
-        """The body of ``post`` with its Liquid rendered; :class:`PostError` naming the file and line."""
+    def render(
+        self, post: Post, *, checking: bool = False, links: list[tuple[str, str, str]] | None = None
+    ) -> str:
+        """The body of ``post`` with its Liquid rendered; :class:`PostError` naming the file and line.
+
+        ``checking`` renders it at Liquid's strictest, whatever the site's
+        settings: an unknown filter, an undefined variable (without a
+        ``default``) or a template that cannot be read is an error (what
+        ``feedlib check`` reports). Each ``link`` and ``post_url`` it
+        resolves is added to ``links`` as (tag, target, URL).
+        """
+        self._includes.start_post()
+        self._links = links
         try:
-            template = self._env.from_string(post.body, path=str(post.path))
-            return template.render(site=dict(self.settings.site), page=self.page(post))
+            template = self._template(post, checking)
+            return template.render(site=self.site_variables(), page=self.page(post))
         except LiquidError as error:
             raise self._post_error(post, error) from None
         except RecursionError:
             raise PostError(post.path, "Liquid: templates nested too deeply") from None
+        finally:
+            self._links = None
+
+    def _template(self, post: Post, checking: bool) -> BoundTemplate:
+        """The post's body parsed: strictly, or laxly where an output statement fails (warn or lax)."""
+        if checking:
+            if self._checker is None:
+                self._checker = _Limited(self, self._includes, checking=True)
+            return self._checker.from_string(post.body, path=str(post.path))
+        try:
+            return self._env.from_string(post.body, path=str(post.path))
+        except LiquidSyntaxError as error:
+            if self.settings.error_mode == "strict" or not _in_output(post.body, error.token):
+                raise
+        if self._lax is None:
+            self._lax = _Limited(self, self._includes, lax=True)
+        return self._lax.from_string(post.body, path=str(post.path))
 
     def _post_error(self, post: Post, error: LiquidError) -> PostError:
-        message = str(error.message) if error.message is not None else type(error).__name__
+        message = (
+            clipped(str(error.message), 4 * QUOTE_MAX) if error.message is not None else type(error).__name__
+        )
         token = error.token
         # An unclosed block is found at the end of the post.
         line = post.body_line + post.body.rstrip("\n").count("\n") if "end of" in message else None
-        if token is not None and token.start_index >= 0 and token.source != post.body:
+        if token is None or token.start_index < 0 or token.source != post.body:
             included: Token | None = getattr(error, INCLUDED_FROM, None)
             context = error.context()
             if context is not None:
                 message = f"{message} (in an include, at its line {context[0]})"
-            token = included
+            token = included if included is not None else token
         if token is not None and token.start_index >= 0 and token.source == post.body:
             line = post.body_line + token.source.count("\n", 0, token.start_index)
         return PostError(post.path, f"Liquid: {message}", line)
-
-    def depends_on_urls(self, post: Post) -> bool:
-        """Whether the rendering of ``post`` reads other posts' URLs (so is not worth caching)."""
-        if _URL_TAGS.search(post.body):
-            return True
-        return "include" in post.body and any(_URL_TAGS.search(text) for text in self._includes())
-
-    def _includes(self) -> Sequence[str]:
-        loader = self._env.loader
-        assert isinstance(loader, DictLoader)
-        return list(loader.templates.values())

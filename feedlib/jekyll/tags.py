@@ -20,9 +20,10 @@ from liquid.tag import Tag
 from liquid.token import TOKEN_EOF, TOKEN_EXPRESSION, TOKEN_TAG, Token
 from liquid.undefined import is_undefined
 
+from ..errors import shown
 from .filters import renderer_of
 
-__all__ = ["INCLUDED_FROM", "TAGS"]
+__all__ = ["INCLUDED_FROM", "INCLUDE_DEPTH", "TAGS", "include_parameters"]
 
 _INCLUDE_NAME = re.compile(r"^[\w/.\-()+~#@]+$")
 _INCLUDE_PARAM = re.compile(
@@ -30,9 +31,17 @@ _INCLUDE_PARAM = re.compile(
 )
 _LANGUAGE = re.compile(r"^[\w+#.-]+$")
 _HIGHLIGHT_OPTION = re.compile(r"""^(linenos(?:=\w+)?|mark_lines="[\d ]*"|\w+=\S+)$""")
-_EDGE_NEWLINES = re.compile(r"\A(?:\r?\n)+|(?:\r?\n)+\Z")
+# Newlines at the start of a highlight block; those at its end are cut in code (a pattern
+# anchored at the end is tried from every newline of a run, quadratic in the run).
+_LEADING_NEWLINES = re.compile(r"\A(?:\r?\n)+")
 #: The attribute a Liquid error passing out of an include gets: the ``include`` tag's token.
 INCLUDED_FROM = "_feedlib_included_from"
+#: How deep includes may nest: an include in a post is 1, an include in that include 2.
+INCLUDE_DEPTH = 20
+# Where a render context keeps how deep the include being rendered is.
+_DEPTH = "feedlib_include_depth"
+# An include's parameter: its name, and its literal value or the variable it names.
+_Param = tuple[str, str | None, str | None]
 
 
 def _expression(stream: Any, token: Token, what: str) -> str:
@@ -63,7 +72,7 @@ class _TextNode(Node):
 class _UrlTag(Tag):
     """A tag that names another post or page and writes its absolute URL.
 
-    The renderer method with the tag's own name resolves the target.
+    The renderer's ``resolve`` resolves the target, with the method of the tag's own name.
     """
 
     block = False
@@ -71,8 +80,8 @@ class _UrlTag(Tag):
     def parse(self, stream: Any) -> Node:
         token = stream.eat(TOKEN_TAG)
         target = _expression(stream, token, self.name)
-        resolve = getattr(renderer_of(self.env), self.name)
-        return _TextNode(token, lambda _: resolve(target, token))
+        renderer, name = renderer_of(self.env), self.name
+        return _TextNode(token, lambda _: renderer.resolve(name, target, token))
 
 
 class _LinkTag(_UrlTag):
@@ -92,6 +101,15 @@ def _escape_html(text: str) -> str:
     return html.escape(text, quote=True).replace("&#x27;", "&#39;")
 
 
+def _without_edge_newlines(text: str) -> str:
+    r"""``text`` without the line ends (``\n`` or ``\r\n``) at its start and end."""
+    text = _LEADING_NEWLINES.sub("", text, count=1)
+    end = len(text)
+    while end and text[end - 1] == "\n":
+        end -= 2 if end >= 2 and text[end - 2] == "\r" else 1
+    return text[:end]
+
+
 class _HighlightNode(Node):
     __slots__ = ("block", "language", "line_numbers")
 
@@ -109,7 +127,7 @@ class _HighlightNode(Node):
         inner = context.get_buffer(buffer)
         self.block.render(context, inner)
         # Jekyll's highlight tag with "highlighter: none": h(code).strip, then add_code_tag.
-        code = _escape_html(_EDGE_NEWLINES.sub("", inner.getvalue())).strip()
+        code = _escape_html(_without_edge_newlines(inner.getvalue())).strip()
         if self.line_numbers and renderer_of(context.env).site.kramdown.highlighter == "rouge":
             code = _rouge_table(code)
         language = _escape_html(self.language)
@@ -148,10 +166,10 @@ class _HighlightTag(Tag):
         words = _expression(stream, token, "highlight").split()
         language, options = words[0], words[1:]
         if not _LANGUAGE.match(language):
-            raise LiquidSyntaxError(f"highlight: {language!r} is not a language name", token=token)
+            raise LiquidSyntaxError(f"highlight: {shown(language)} is not a language name", token=token)
         bad = [option for option in options if not _HIGHLIGHT_OPTION.match(option)]
         if bad:
-            raise LiquidSyntaxError(f"highlight: unknown option {bad[0]!r}", token=token)
+            raise LiquidSyntaxError(f"highlight: unknown option {shown(bad[0])}", token=token)
         next(stream)
         block = get_parser(self.env).parse_block(stream, (self.end, TOKEN_EOF))
         stream.expect(TOKEN_TAG, value=self.end)
@@ -161,7 +179,7 @@ class _HighlightTag(Tag):
 class _IncludeNode(Node):
     __slots__ = ("params", "path")
 
-    def __init__(self, token: Token, path: str, params: list[tuple[str, str | None, str | None]]) -> None:
+    def __init__(self, token: Token, path: str, params: list[_Param]) -> None:
         super().__init__(token)
         self.path = path
         self.params = params
@@ -178,15 +196,51 @@ class _IncludeNode(Node):
             else:
                 found = context.get(variable.split("."), token=self.token)
                 values[name] = None if is_undefined(found) else found
+        depth = context.tag_namespace.get(_DEPTH, 0) + 1
         try:
+            if depth > INCLUDE_DEPTH:
+                raise LiquidError(
+                    f"include {self.path}: includes nest more than {INCLUDE_DEPTH} deep "
+                    "(does an include include itself?)",
+                    token=self.token,
+                )
             template = context.env.get_template(self.path, context=context, tag="include")
+            context.tag_namespace[_DEPTH] = depth
             with context.extend({"include": values}, template=template):
                 template.render_with_context(context, buffer, partial=True)
         except LiquidError as error:
+            if error.token is None:  # The loader's: the file cannot be included.
+                error.token = self.token
             # Passing outwards, the last include to set this is the one in the post.
             setattr(error, INCLUDED_FROM, self.token)
             raise
+        finally:
+            context.tag_namespace[_DEPTH] = depth - 1
         return 1
+
+
+def _after_separators(text: str, position: int) -> int:
+    """The first position from ``position`` on that is not a space or a comma."""
+    while position < len(text) and text[position] in " ,":
+        position += 1
+    return position
+
+
+def include_parameters(rest: str) -> tuple[list[_Param], str]:
+    """The ``name=value`` parameters of an include tag (name, literal, variable), and what is left unread.
+
+    Each parameter is matched where the last one ended, after spaces and
+    commas: a search would try every later position of a run that is no
+    parameter, quadratic in the run.
+    """
+    params: list[_Param] = []
+    position = _after_separators(rest, 0)
+    while (match := _INCLUDE_PARAM.match(rest, position)) is not None:
+        name, double, single, variable = match.groups()
+        literal = double if double is not None else single
+        params.append((name, literal, variable if literal is None else None))
+        position = _after_separators(rest, match.end())
+    return params, rest[position:].strip(" ,")
 
 
 class _IncludeTag(Tag):
@@ -202,22 +256,13 @@ class _IncludeTag(Tag):
         parts = PurePosixPath(path).parts
         if not _INCLUDE_NAME.match(path) or ".." in parts or path.startswith("/"):
             raise LiquidSyntaxError(
-                f"include: {path!r} is not a file name inside _includes/ "
+                f"include: {shown(path)} is not a file name inside _includes/ "
                 "('..' and absolute paths are refused)",
                 token=token,
             )
-        params: list[tuple[str, str | None, str | None]] = []
-        position = 0
-        rest = rest.strip()
-        for match in _INCLUDE_PARAM.finditer(rest):
-            if rest[position : match.start()].strip(" ,"):
-                break
-            name, double, single, variable = match.groups()
-            literal = double if double is not None else single
-            params.append((name, literal, variable if literal is None else None))
-            position = match.end()
-        if rest[position:].strip(" ,"):
-            raise LiquidSyntaxError(f"include: cannot read the parameters {rest[position:]!r}", token=token)
+        params, unread = include_parameters(rest.strip())
+        if unread:
+            raise LiquidSyntaxError(f"include: cannot read the parameters {shown(unread)}", token=token)
         return _IncludeNode(token, path, params)
 
 
