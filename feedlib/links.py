@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 __all__ = ["absolute_links", "fragment", "inner_html"]
 
+# End tags of HTML 5's empty elements that libxml2's HTML 4 parser does not know as empty.
+_HTML5_VOID_END = re.compile(r"</(?:embed|keygen|source|track|wbr)>")
 _SRCSET_URL = re.compile(r"[\s,]*(\S*)")
 _PARSERS = threading.local()
 
@@ -58,11 +60,18 @@ def fragment(html: str) -> HtmlElement:
 
 
 def inner_html(root: HtmlElement) -> str:
-    """The HTML inside ``root`` (a :func:`fragment`'s ``<div>``)."""
+    """The HTML inside ``root`` (a :func:`fragment`'s ``<div>``).
+
+    libxml2 reads HTML 4, where ``<source>``, ``<track>``, ``<embed>``,
+    ``<wbr>`` and ``<keygen>`` are not empty: it writes an end tag after what
+    follows them (``<source src="a.mp4"> </source></video>``), which HTML 5
+    has no place for and validators call invalid. Those end tags are dropped:
+    an HTML 5 reader then reads what the author wrote.
+    """
     import lxml.html
 
     wrapped: str = lxml.html.tostring(root, encoding="unicode")
-    return wrapped[len("<div>") : -len("</div>")]
+    return _HTML5_VOID_END.sub("", wrapped[len("<div>") : -len("</div>")])
 
 
 def _srcset_candidates(value: str) -> list[tuple[str, str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -121,3 +122,12 @@ def test_css_and_special_elements_are_left_to_lxml():
         assert links._plain_links(links.fragment(html)) is None
         assert absolute_links(html, BASE) == with_lxml(html, BASE)
         assert "https://example.com/blog/2025/10/11/" in absolute_links(html, BASE)
+
+
+@pytest.mark.parametrize("tag", ["source", "track", "embed", "wbr"])
+def test_html5_empty_elements_get_no_end_tag(tag: str) -> None:
+    # libxml2 reads HTML 4 and would close them after what follows: invalid HTML 5 (W3C's NotHtml).
+    html = f'<video controls><{tag} src="a.mp4">\n<{tag} src="b.webm"></video>\n<p>After</p>'
+    result = absolute_links(html, BASE)
+    assert f"</{tag}>" not in result
+    assert result.count(f"<{tag} ") == 2 and result.endswith("<p>After</p>")
