@@ -19,34 +19,30 @@ raises) saying which and why, in the configuration file's words where there
 is one.
 """
 
-import inspect
+import sys
+import types
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from . import build as _build
-from . import config as _config
-from . import discover as _discover
-from . import entries as _entries
-from . import feeds as _feeds
-from . import history as _history
-from . import posts as _posts
-from . import publish as _publish
-from . import read as _read
 from ._version import __version__
-from .build import CheckReport
-from .cache import PostCache
-from .config import BuildOptions, Config, LiquidSettings
-from .errors import ConfigError, FeedlibError, LockTimeout, PostError, PostErrors, PublishError
-from .feeds import Document, Feed
-from .formats import FORMATS
-from .model import Author, Enclosure, Entry, Image, Post, PostFile, PostRecord, Rendered, Site
-from .public import checked, readable_annotations
-from .publish import Published
-from .terms import TermFeedConfig
 
 if TYPE_CHECKING:
+    from .build import CheckReport, build, check, dry_run, open_cache, post_files, render_site
+    from .cache import PostCache
+    from .config import BuildOptions, Config, LiquidSettings, config_from_mapping, load_config
+    from .discover import discover_posts
+    from .entries import render_entries, render_post, select_posts, to_entry
+    from .errors import ConfigError, FeedlibError, LockTimeout, PostError, PostErrors, PublishError
+    from .feeds import Document, Feed, plan_feeds, render_documents, render_feed, render_feeds
+    from .formats import FORMATS
+    from .history import add_commit_dates
     from .jekyll.config import load_jekyll_config
+    from .model import Author, Enclosure, Entry, Image, Post, PostFile, PostRecord, Rendered, Site
+    from .posts import load_post, load_posts
     from .preview import EntryChange, FeedPreview
+    from .publish import Published, publish_documents
+    from .read import read_posts, record_of
+    from .terms import TermFeedConfig
     from .websub import PingFailure, ping_hub
 
 __all__ = [
@@ -106,59 +102,94 @@ __all__ = [
     "to_entry",
 ]
 
-
-readable_annotations(
-    Author, Enclosure, Entry, Image, Post, Rendered, Site, BuildOptions, Config, LiquidSettings,
-    TermFeedConfig, Document, Feed, CheckReport, Published, PostCache.open,
-)  # fmt: skip
-# Each stage as a program calls it: its arguments checked (the pipeline calls the stages unchecked).
-build = checked(_build.build)
-check = checked(_build.check)
-dry_run = checked(_build.dry_run)
-open_cache = checked(_build.open_cache)
-post_files = checked(_build.post_files)
-render_site = checked(_build.render_site)
-load_config = checked(_config.load_config)
-config_from_mapping = checked(_config.config_from_mapping)
-discover_posts = checked(_discover.discover_posts)
-add_commit_dates = checked(_history.add_commit_dates)
-render_entries = checked(_entries.render_entries)
-render_post = checked(_entries.render_post)
-select_posts = checked(_entries.select_posts)
-to_entry = checked(_entries.to_entry)
-plan_feeds = checked(_feeds.plan_feeds)
-render_documents = checked(_feeds.render_documents)
-render_feed = checked(_feeds.render_feed)
-render_feeds = checked(_feeds.render_feeds)
-load_post = checked(_posts.load_post)
-load_posts = checked(_posts.load_posts)
-publish_documents = checked(_publish.publish_documents)
-read_posts = checked(_read.read_posts)
-record_of = checked(_read.record_of)
-readable_annotations(
-    Author, Enclosure, Entry, Image, Post, Rendered, Site, BuildOptions, Config, LiquidSettings,
-    TermFeedConfig, Document, Feed, CheckReport, Published, PostCache.open,
-    *(globals()[name] for name in __all__ if inspect.isfunction(globals().get(name))),
-)  # fmt: skip
-
-# What most builds never use is imported on first use: a build from the cache
-# should not pay for Jekyll's configuration reader, dry runs or WebSub.
-_LAZY = {
+# Where each public name is defined. Nothing is imported until a program asks for a
+# name: the ``feedlib`` command (feedlib.cli) imports only the stages a build runs,
+# and a build that finds nothing changed imports no reader, renderer or writer.
+_NAMES_BY_MODULE = {
+    "build": "CheckReport build check dry_run open_cache post_files render_site",
+    "cache": "PostCache",
+    "config": "BuildOptions Config LiquidSettings config_from_mapping load_config",
+    "discover": "discover_posts",
+    "entries": "render_entries render_post select_posts to_entry",
+    "errors": "ConfigError FeedlibError LockTimeout PostError PostErrors PublishError",
+    "feeds": "Document Feed plan_feeds render_documents render_feed render_feeds",
+    "formats": "FORMATS",
+    "history": "add_commit_dates",
+    "model": "Author Enclosure Entry Image Post PostFile PostRecord Rendered Site",
+    "posts": "load_post load_posts",
+    "publish": "Published publish_documents",
+    "read": "read_posts record_of",
+    "terms": "TermFeedConfig",
+}
+_HOME = {name: module for module, names in _NAMES_BY_MODULE.items() for name in names.split()}
+# What most programs never use is imported on its own first use: Jekyll's configuration
+# reader, dry runs' previews, WebSub.
+_ON_ITS_OWN = {
     "EntryChange": "preview",
     "FeedPreview": "preview",
     "PingFailure": "websub",
     "load_jekyll_config": "jekyll.config",
     "ping_hub": "websub",
 }
+# The records whose help() shows the types their fields name.
+_RECORDS = (
+    "Author", "Enclosure", "Entry", "Image", "Post", "Rendered", "Site", "BuildOptions", "Config",
+    "LiquidSettings", "TermFeedConfig", "Document", "Feed", "CheckReport", "Published",
+)  # fmt: skip
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'feedlib' has no attribute {name!r}")
-    value = getattr(import_module(f".{module}", __name__), name)
-    if inspect.isfunction(value):
+def _load() -> None:
+    """Import every stage and set each public name: each function with its arguments checked."""
+    from .public import checked, readable_annotations
+
+    values = {name: getattr(import_module(f".{module}", __name__), name) for name, module in _HOME.items()}
+    records = [values[name] for name in _RECORDS]
+    readable_annotations(*records, values["PostCache"].open)
+    # Each stage as a program calls it: its arguments checked (the pipeline calls the stages unchecked).
+    for name, value in values.items():
+        if isinstance(value, types.FunctionType):
+            values[name] = checked(value)
+    functions = [value for value in values.values() if isinstance(value, types.FunctionType)]
+    readable_annotations(*records, values["PostCache"].open, *functions)
+    globals().update(values)
+
+
+def _load_on_its_own(name: str) -> Any:
+    from .public import checked, readable_annotations
+
+    value = getattr(import_module(f".{_ON_ITS_OWN[name]}", __name__), name)
+    if isinstance(value, types.FunctionType):
         readable_annotations(value)
         value = checked(value)
     globals()[name] = value
     return value
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOME:
+        _load()
+        return globals()[name]
+    if name in _ON_ITS_OWN:
+        return _load_on_its_own(name)
+    raise AttributeError(f"module 'feedlib' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+class _Package(types.ModuleType):
+    """The package's module: importing the submodule ``feedlib.build`` leaves ``feedlib.build`` the function.
+
+    Python sets a package's attribute to each submodule imported; for the one
+    public name that is also a module's (:func:`build`, in ``build.py``), the
+    module stays in ``sys.modules`` only, and the name gives the function.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _HOME and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from .cache import CACHE_FILES, PostCache
-from .cache.stamps import files_unchanged, plan_digest, signatures
+from .cache.stamps import signatures
 from .config import Config
 from .discover import discover_posts
 from .entries import Progress, render_entries, select_posts
@@ -28,12 +28,11 @@ from .errors import PostChanged, PostError, PostErrors, PublishError
 from .feeds import Document, Feed, plan_feeds, render_feeds
 from .formats import FORMATS
 from .formats.stylesheet import STYLESHEET_NAME, stylesheet_bytes
-from .history import add_commit_dates
 from .lock import DEFAULT_WAIT, output_lock
 from .model import Entry, PostFile, PostRecord
 from .publish import Published, remove_stale_temporaries, remove_stale_temporaries_of, write_documents
 from .read import read_posts
-from .urls import absolute_url
+from .uptodate import Outline, listing_digest, next_change, outline, remembered, still_published
 
 if TYPE_CHECKING:
     from .jekyll.liquid import PostRenderer
@@ -80,7 +79,11 @@ def post_files(config: Config, on_error: Callable[[PostError], None] | None = No
         files, folder = config.jekyll.post_files(on_error), config.jekyll.root
     else:
         files, folder = discover_posts(config.build.posts, on_error), config.build.posts
-    return add_commit_dates(files, folder) if config.build.dates == "git" else files
+    if config.build.dates != "git":
+        return files
+    from .history import add_commit_dates  # git, and subprocess: only for sites that ask.
+
+    return add_commit_dates(files, folder)
 
 
 def open_cache(config: Config) -> PostCache:
@@ -95,43 +98,6 @@ def _liquid_renderer(config: Config, records: Sequence[PostRecord]) -> PostRende
     from .jekyll.liquid import PostRenderer  # python-liquid: only for sites that use it.
 
     return PostRenderer(config.site, config.liquid, {record.key: record.url for record in records})
-
-
-class _Outline(NamedTuple):
-    """What a build is about to write, known before anything is rendered.
-
-    ``plan`` is a hash of everything its files are made from (``None`` when
-    that cannot be known beforehand: posts rendered as Liquid may read other
-    posts); ``files`` holds each file's format, path in the output folder,
-    number of entries and URL.
-    """
-
-    plan: str | None
-    files: list[tuple[str, str, int, str | None]]
-
-
-def _outline(config: Config, cache: PostCache, feeds: Sequence[Feed[PostRecord]]) -> _Outline:
-    files: list[tuple[str, str, int, str | None]] = [
-        (name, path, len(feed.items), absolute_url(path, feed.site))
-        for feed in feeds
-        for name, path in feed.paths.items()
-    ]
-    if config.build.stylesheet:
-        files.append(("xsl", STYLESHEET_NAME, 0, None))
-    if config.liquid.enabled:
-        return _Outline(None, files)
-    made_from = {
-        # The settings, feedlib and the libraries that read and render posts and write feeds.
-        "cache": cache.fingerprint,
-        "site": repr(config.site),
-        "out": str(config.build.out),
-        "stylesheet": config.build.stylesheet,
-        "feeds": [
-            [feed.site.title, dict(feed.paths), [[record.key, record.digest] for record in feed.items]]
-            for feed in feeds
-        ],
-    }
-    return _Outline(plan_digest(made_from), files)
 
 
 def _report(problems: Sequence[PostError], on_skip: Callable[[PostError], None] | None) -> None:
@@ -167,7 +133,7 @@ def _render_site(
     skip_invalid: bool,
     on_skip: Callable[[PostError], None] | None,
     progress: Progress | None,
-    unchanged: Callable[[_Outline], bool] | None = None,
+    unchanged: Callable[[Outline], bool] | None = None,
 ) -> Iterator[Document] | None:
     """:func:`render_site`, with large feeds still rendering (in other processes) when it returns.
 
@@ -181,7 +147,13 @@ def _render_site(
     # A feed of every post shows (nearly) every post read: render each where it is read.
     render = config.build.limit is None and not config.liquid.enabled
     files = post_files(config, invalid.append)
+    listing = listing_digest(config, cache, files) if unchanged is not None and not invalid else None
+    if listing is not None and unchanged is not None:
+        known = remembered(cache, listing, now)
+        if known is not None and unchanged(known):
+            return None  # The same posts as when these files were published: not even read.
     records = read_posts(files, config.site, cache=cache, on_error=invalid.append, render=render)
+    until = next_change(records, now, config.build.future)
     liquid = _liquid_renderer(config, records)
     failed: list[PostError] = []
     while True:
@@ -190,7 +162,9 @@ def _render_site(
         feeds, clashes = _feeds(config, kept, now=now, invalid=invalid, skip_invalid=skip_invalid)
         # Asked on every pass, so that the last outline is the one rendered; only the first may skip
         # (after posts failed to render, the files hold what the build made without them).
-        if unchanged is not None and unchanged(_outline(config, cache, feeds)) and not failed:
+        clean = not (invalid or clashes or failed)
+        plan = outline(config, cache, feeds, listing if clean else None, until)
+        if unchanged is not None and unchanged(plan) and not failed:
             _report(invalid + clashes, on_skip)
             return None
         entries, fresh = _shown_entries(config, cache, feeds, liquid, progress)
@@ -324,16 +298,17 @@ def build(
     with output_lock(out, wait):
         _remove_stale_temporaries(config)
         cache = open_cache(config)
-        outlines: list[_Outline] = []
+        outlines: list[Outline] = []
 
-        def unchanged(outline: _Outline) -> bool:
+        def unchanged(outline: Outline) -> bool:
             outlines.append(outline)
-            return _still_published(out, cache, outline)
+            return still_published(out, cache, outline)
 
         render = partial(_render_site, config, cache, now=now, skip_invalid=skip_invalid, on_skip=on_skip)
         try:
             rendering = _until_unchanged(partial(render, progress=progress, unchanged=unchanged))
             if rendering is None:
+                _remember_listing(cache, outlines[-1])
                 return [
                     Published(out / path, name, count, False, url)
                     for name, path, count, url in outlines[-1].files
@@ -342,28 +317,24 @@ def build(
             documents = list(rendering)
         finally:
             _save_cache(cache)  # What was read stays useful even when some posts are invalid.
-        return _publish(out, cache, documents, outlines[-1].plan)
+        return _publish(out, cache, documents, outlines[-1])
 
 
-def _publish(out: Path, cache: PostCache, documents: Sequence[Document], plan: str | None) -> list[Published]:
-    """Write ``documents``, and remember what they were made from (``plan``) for the next build."""
+def _remember_listing(cache: PostCache, made: Outline) -> None:
+    """Remember the listing of the posts ``made`` was made from, when it may be trusted next time."""
+    if made.listing is not None and made.plan is not None:
+        cache.remember_listing(made.listing, made.plan, made.files, made.until)
+
+
+def _publish(out: Path, cache: PostCache, documents: Sequence[Document], made: Outline) -> list[Published]:
+    """Write ``documents``, and remember what they were made from (``made``) for the next build."""
     paths = [document.relative_path for document in documents]
     remove_stale_temporaries_of(out, paths)
     published = write_documents(documents, out)
-    cache.remember_published(plan, signatures(out, paths))
+    cache.remember_published(made.plan, signatures(out, paths))
+    _remember_listing(cache, made)
     _save_cache(cache)
     return published
-
-
-def _still_published(out: Path, cache: PostCache, outline: _Outline) -> bool:
-    """Whether each file of ``outline`` is as the last build published it from the same plan."""
-    recorded = cache.published(outline.plan) if outline.plan is not None else None
-    if recorded is None or set(recorded) != {path for _, path, _, _ in outline.files}:
-        return False
-    if not files_unchanged(out, recorded):
-        return False
-    _log.debug("published files are up to date: nothing to render")
-    return True
 
 
 def dry_run(

@@ -17,7 +17,6 @@ from .errors import ConfigError, shown
 from .feeds import CollectionFeedConfig
 from .formats import FORMATS
 from .model import DEFAULT_PERMALINK, Post, Site
-from .render import check_markdown_extensions, check_renderer
 from .terms import DEFAULT_TERM_PATHS, TERM_KINDS, TermFeedConfig
 from .urls import absolute_url
 from .values import check_fields, check_relative_path, check_site_url
@@ -279,6 +278,8 @@ def _site(table: _Table, build: _Table) -> Site:
         )
     except ConfigError as error:
         raise table.error(error.message) from None
+    from .render import check_markdown_extensions, check_renderer  # Renders nothing: loads no renderer.
+
     check_markdown_extensions(extensions)
     try:
         check_renderer(site.renderer)

@@ -14,11 +14,13 @@ import functools
 import re
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import shown
-from .rubydate import RubyFields, parse_fields
-from .rubytime import ZONE_OFFSETS, make_time, ruby_time, zone_offset
+
+if TYPE_CHECKING:
+    from .rubydate import RubyFields
 
 __all__ = [
     "date_from_filename",
@@ -30,13 +32,26 @@ __all__ = [
     "zone",
 ]
 
-# Zone names feedlib's own mode reads: Ruby's (Time::ZoneOffset) but its one-letter
-# military zones, plus Japan's and Korea's, which Ruby ignores. Any other name is
-# refused rather than ignored (Ruby takes the time as local then).
-_ZONE_NAMES = {name: hours for name, hours in ZONE_OFFSETS.items() if len(name) > 1 or name == "Z"} | {
-    "JST": 9,
-    "KST": 9,
-}
+
+@functools.cache
+def _zone_names() -> dict[str, int]:
+    """Zone names feedlib's own mode reads, and their offsets in hours.
+
+    Ruby's (Time::ZoneOffset) but its one-letter military zones, plus Japan's
+    and Korea's, which Ruby ignores. Any other name is refused rather than
+    ignored (Ruby takes the time as local then). Ruby's grammar
+    (:mod:`feedlib.rubydate`, :mod:`feedlib.rubytime`) is imported when a
+    date first needs it: most dates take the common form, and a build from
+    the cache reads none.
+    """
+    from .rubytime import ZONE_OFFSETS
+
+    return {name: hours for name, hours in ZONE_OFFSETS.items() if len(name) > 1 or name == "Z"} | {
+        "JST": 9,
+        "KST": 9,
+    }
+
+
 # What feedlib's own mode lets Date._parse leave unread: separators, and "T" or "at"
 # between a date and a time.
 _SEPARATORS = re.compile(r"(?:[-+,./:'@\[\] ]|\bT\b|\bat\b)*", re.IGNORECASE)
@@ -125,7 +140,9 @@ def _common_form(text: str) -> datetime | None:
 
 def _own_zone(zone_name: str, year: int, tz: tzinfo) -> int:
     """The offset (seconds east) of a zone in feedlib's own mode: Ruby's forms, and no guessing."""
-    hours = _ZONE_NAMES.get(zone_name.upper())
+    from .rubytime import zone_offset
+
+    hours = _zone_names().get(zone_name.upper())
     if hours is not None:
         return hours * 3600
     found = zone_offset(zone_name, year, tz) if len(zone_name) > 1 else None
@@ -168,6 +185,9 @@ def _parse_string(text: str, tz: tzinfo) -> datetime:
     common = _common_form(text)
     if common is not None:
         return common
+    from .rubydate import parse_fields
+    from .rubytime import make_time
+
     try:
         fields = _complete(parse_fields(text), text)
         _exists(fields, text)
@@ -260,6 +280,8 @@ def parse_jekyll_date(value: object, tz: tzinfo) -> datetime:
     if isinstance(value, datetime):
         moment = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
         return _in_zone(value, moment.replace(microsecond=0), tz)
+    from .rubytime import ruby_time
+
     try:
         moment = ruby_time(_ruby_text(value), tz)
     except ValueError as error:

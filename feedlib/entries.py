@@ -22,12 +22,9 @@ from .cache import PostCache
 from .cache.stamps import post_digest
 from .dates import microseconds
 from .errors import ConfigError, PostChanged, PostError, raise_or_report, shown
-from .jekyll.excerpt import excerpt_source
 from .kramdown import smartify_title
-from .links import absolute_links
 from .model import Author, Enclosure, Entry, Image, Post, PostRecord, Rendered, Site
 from .parallel import map_ordered
-from .render import MORE_SEPARATOR, html_to_text, markdown_text, render_markdown, sanitize_html, summarize
 from .text import scalar_text, strip_xml_illegal, xml_safe_author
 from .urls import absolute_url, document_id, post_url, with_parameters
 from .values import off_site
@@ -170,6 +167,11 @@ def render_post(post: Post, site: Site, excerpt: str | None = None) -> Rendered:
     as the post file and the site settings stay the same. Raises
     :class:`PostError` for Markdown that cannot be rendered.
     """
+    # The renderers, lxml and nh3 are imported with the first post rendered: a build
+    # that renders nothing never needs them.
+    from .links import absolute_links
+    from .render import MORE_SEPARATOR, render_markdown, sanitize_html, summarize
+
     url, _ = post_identity(post, site)
     extensions = site.markdown_extensions
     try:
@@ -200,11 +202,15 @@ def jekyll_excerpt(post: Post, site: Site) -> str | None:
     separator = post.excerpt_separator
     if separator is None:
         separator = site.jekyll.excerpt_separator
+    from .jekyll.excerpt import excerpt_source
+
     return excerpt_source(post.body, separator)
 
 
 def _jekyll_summary(post: Post, site: Site, excerpt: str | None) -> str:
     """jekyll-feed's summary, whole: ``description`` or ``excerpt`` as written, else the excerpt rendered."""
+    from .render import html_to_text, markdown_text
+
     if post.excerpt is not None:
         return html_to_text(post.excerpt)
     source = excerpt if excerpt is not None else jekyll_excerpt(post, site)

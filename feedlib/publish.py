@@ -17,7 +17,6 @@ import contextlib
 import logging
 import os
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -87,6 +86,8 @@ def write_atomic(
         if mode is None:
             mode = path.stat().st_mode & 0o7777 if path.exists() else _NEW_FILE_MODE
         folder = staging if staging is not None else path.parent
+        import tempfile  # Only when a file is written: a build with nothing to do writes none.
+
         fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_TEMPORARY_SUFFIX, dir=folder)
     except OSError as error:
         raise PublishError(path, f"cannot write: {error.strerror or error}") from None

@@ -20,7 +20,6 @@ from .entries import post_identity, render_post, to_entry
 from .errors import PostError, raise_or_report
 from .model import Entry, Post, PostFile, PostRecord, Site
 from .parallel import map_ordered
-from .render import prepare_renderer
 
 __all__ = ["PARALLEL_READ_MIN", "read_posts", "record_of"]
 
@@ -93,6 +92,8 @@ def _prepare_in_background(site: Site) -> threading.Thread:
     """
 
     def prepare() -> None:
+        from .render import prepare_renderer
+
         try:
             prepare_renderer(site.markdown_extensions, site.renderer, site.kramdown)
         except Exception as error:  # Rendering reports it again, in order, for the right post.

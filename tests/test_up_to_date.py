@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -157,3 +158,66 @@ def test_a_post_that_cannot_be_rendered_is_left_out_each_time(tmp_path: Path, re
     assert len(renders) == 2
     assert [error.path.name for error in skipped] == ["deep.md", "deep.md"]
     assert b"Deep" not in (tmp_path / "public" / "feed.xml").read_bytes()
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many times a build reads the posts' records (from the cache or the files)."""
+    counts: list[int] = []
+    original = _BUILD.read_posts
+
+    def counting(files: Any, site: Any, **options: Any) -> Any:
+        counts.append(len(files))
+        return original(files, site, **options)
+
+    monkeypatch.setattr(_BUILD, "read_posts", counting)
+    return counts
+
+
+@pytest.mark.usefixtures("trusted_at_once")
+def test_an_unchanged_site_reads_no_record(tmp_path: Path, renders: list[int], reads: list[int]) -> None:
+    """The post files' signatures alone tell that nothing changed: not one record is decoded."""
+    config = _config(tmp_path, 'formats = ["atom", "rss"]\n\n[feeds]\ntags = true\n')
+    first = _build(config)
+    again = _build(config)
+    assert (len(renders), len(reads)) == (1, 1)
+    assert [(p.path, p.entries, p.changed) for p in again] == [(p.path, p.entries, False) for p in first]
+    (tmp_path / "posts" / "post-00003.md").write_text(post_text(3, edit=1), encoding="utf-8")
+    _build(config)
+    assert (len(renders), len(reads)) == (2, 2)
+
+
+@pytest.mark.usefixtures("trusted_at_once")
+def test_invalid_posts_are_reported_by_every_build(tmp_path: Path, reads: list[int]) -> None:
+    config = _config(tmp_path)
+    (tmp_path / "posts" / "bad.md").write_text("---\ntitle: [\n---\nBody\n", encoding="utf-8")
+    skipped: list[feedlib.PostError] = []
+    for _ in range(3):
+        feedlib.build(config, wait=5, skip_invalid=True, on_skip=skipped.append)
+    assert [error.path.name for error in skipped] == ["bad.md"] * 3
+    assert len(reads) == 3
+
+
+@pytest.mark.usefixtures("trusted_at_once")
+@pytest.mark.parametrize(
+    "memo",
+    [
+        {"listing": 1},
+        {"until": "soon"},
+        {"outline": "x"},
+        {"outline": [["atom", "feed.xml", "8", None]]},
+        {"outline": [["atom", "feed.xml", 8]]},
+    ],
+)
+def test_a_damaged_listing_is_ignored(tmp_path: Path, reads: list[int], memo: dict[str, Any]) -> None:
+    config = _config(tmp_path)
+    _build(config)
+    outputs = tmp_path / ".feedlib-cache" / OUTPUTS_FILE
+    data = json.loads(outputs.read_text(encoding="utf-8"))
+    assert data["listing"]
+    outputs.write_text(json.dumps({**data, **memo}), encoding="utf-8")
+    published = _build(config)
+    assert len(reads) == 2
+    assert not any(p.changed for p in published)
+    _build(config)
+    assert len(reads) == 2  # Remembered again.

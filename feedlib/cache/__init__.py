@@ -31,9 +31,9 @@ never a crash.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,6 +42,7 @@ from ..errors import ConfigError
 from ..model import Entry, PostFile, PostRecord, Site
 from ..publish import write_atomic
 from ..text import hex_digest
+from .files import file_data
 from .records import Invalid, RecordCodec
 from .stamps import CACHE_VERSION, settings_fingerprint
 
@@ -69,72 +70,43 @@ OUTPUTS_FILE = "outputs.json"
 CACHE_FILES = (INDEX_FILE, INDEX_CHANGES_FILE, ENTRIES_FILE, OUTPUTS_FILE)
 # What earlier versions wrote: removed when the cache is saved.
 _OLD_FILES = ("posts.json", "rendered.json")
+# What the outputs file holds: the plan and files published from it, and the listing that gave them.
+_OUTPUTS_KEYS = ("plan", "files", "listing", "until", "outline")
 # Changed index records are written apart, to a small file, until there are more than this
 # many or an eighth of the index: editing one post must not rewrite the record of every post.
 _CHANGES_MAX = 512
 
 # An index record is [signature or null, *the PostRecord's stored fields]; an entry record is
 # [digest, *the Entry's stored fields].
-_RECORD = RecordCodec(PostRecord, given=("file",), transient=("post",), same_as={"id": "url"})
-_ENTRY = RecordCodec(Entry, given=("source",))
-_DIGEST_AT = 1 + _RECORD.names.index("digest")
+# The codecs are made (their decoders generated) when first used: a build that finds
+# nothing changed decodes no record.
+
+
+@functools.cache
+def _records() -> RecordCodec:
+    return RecordCodec(PostRecord, given=("file",), transient=("post",), same_as={"id": "url"})
+
+
+@functools.cache
+def _entries() -> RecordCodec:
+    return RecordCodec(Entry, given=("source",))
+
+
+# Where the digest is in an index record: after the signature, among the fields stored.
+_DIGEST_AT = 1 + [name for name in PostRecord._fields if name not in ("file", "post")].index("digest")
 # Whether links an entry was made with (as stored: anything JSON) still lead where they led.
 _Resolves = Callable[[Any], bool]
-
-# An escape json.dumps(ensure_ascii=False) writes only for characters XML forbids.
-_FOREIGN_ESCAPE = re.compile(r"(?:^|[^\\])(?:\\\\)*\\[bfu]")
 
 _log = logging.getLogger(__name__)
 
 
-def _holds_xml_illegal(text: str) -> bool:
-    r"""Whether decoding the JSON ``text`` could give a string with a character XML forbids.
-
-    Checking the file once costs far less than checking every string in it.
-    Raw, strict UTF-8 has no surrogates, and JSON rejects raw control
-    characters, which leaves U+FFFE and U+FFFF. This cache writes every other
-    character raw except \t \n \r " and \\, so an escape \b, \f or \uXXXX
-    (after an even run of backslashes) was not written by it.
-    """
-    if "\ufffe" in text or "\uffff" in text:
-        return True
-    maybe_escaped = "\\u" in text or "\\b" in text or "\\f" in text
-    return maybe_escaped and _FOREIGN_ESCAPE.search(text) is not None
-
-
-def _data_in(raw: bytes, fingerprint: str, table: str) -> dict[str, Any]:
-    """What a cache file's bytes hold (a ``table`` of records); :class:`Invalid` unless it is one of ours."""
-    try:
-        text = raw.decode("utf-8")
-        if _holds_xml_illegal(text):
-            raise Invalid("holds characters that XML forbids, or escapes this cache never writes")
-        data = json.loads(text)
-    except (ValueError, RecursionError) as error:
-        raise Invalid(f"is not valid JSON ({error})") from None
-    if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
-        raise Invalid(f"is not a version {CACHE_VERSION} cache")
-    if data.get("fingerprint") != fingerprint:
-        raise Invalid("was made with other settings or library versions")
-    if not isinstance(data.get(table), dict):
-        raise Invalid(f"has no table of {table}")
-    return data
-
-
-def _file_data(path: Path, fingerprint: str, table: str = "posts") -> tuple[dict[str, Any] | None, bytes]:
-    """What one cache file holds (``None`` when it cannot be used; empty when missing), and its bytes."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        _log.debug("cache: %s does not exist yet", path)
-        return {table: {}}, b""
-    except OSError as error:
-        _log.debug("cache: cannot read %s (%s); starting afresh", path, error.strerror or error)
-        return None, b""
-    try:
-        return _data_in(raw, fingerprint, table), raw
-    except Invalid as error:
-        _log.debug("cache: %s %s; starting afresh", path, error)
-        return None, raw
+def _outline_item(item: object) -> bool:
+    """Whether ``item`` is a file of an outline as stored: [format, path, entries, URL or null]."""
+    if type(item) is not list or len(item) != 4:
+        return False
+    name, path, count, url = item
+    texts = type(name) is str and type(path) is str
+    return texts and type(count) is int and (url is None or type(url) is str)
 
 
 def _check_open(folder: object, site: object, liquid: object) -> None:
@@ -166,8 +138,8 @@ class PostCache:
     def __init__(self, fingerprint: str, folder: Path | None = None) -> None:
         self.fingerprint = fingerprint
         self.folder = folder
-        self._index: dict[str, Any] = {}
-        # Read from the folder on first use: a build that renders nothing never needs it.
+        # Read from the folder on first use: a build that finds nothing changed never needs them.
+        self._index_table: dict[str, Any] | None = {} if folder is None else None
         self._entries_table: dict[str, Any] | None = {} if folder is None else None
         self._dirty = {INDEX_FILE: False, ENTRIES_FILE: False, OUTPUTS_FILE: False}
         self._outputs: dict[str, Any] = {}
@@ -188,10 +160,9 @@ class PostCache:
         if folder is None:
             return cls(fingerprint)
         cache = cls(fingerprint, Path(folder))
-        cache._load_index(Path(folder))
-        outputs, _ = _file_data(Path(folder) / OUTPUTS_FILE, fingerprint, "files")
+        outputs, _ = file_data(Path(folder) / OUTPUTS_FILE, fingerprint, "files")
         if outputs is not None and isinstance(outputs.get("plan"), str):
-            cache._outputs = {"plan": outputs["plan"], "files": outputs["files"]}
+            cache._outputs = {key: outputs[key] for key in _OUTPUTS_KEYS if key in outputs}
         return cache
 
     @property
@@ -199,14 +170,23 @@ class PostCache:
         """Whether this cache holds anything its files do not."""
         return any(self._dirty.values())
 
+    @property
+    def _index(self) -> dict[str, Any]:
+        """The index, read from the folder the first time it is asked for."""
+        if self._index_table is None:
+            assert self.folder is not None
+            self._index_table = {}
+            self._load_index(self.folder)
+        return self._index_table
+
     def _load_index(self, folder: Path) -> None:
-        data, raw = _file_data(folder / INDEX_FILE, self.fingerprint)
+        data, raw = file_data(folder / INDEX_FILE, self.fingerprint)
         if data is None or not raw:
             self._dirty[INDEX_FILE] = data is None  # Rewrite a damaged one, even if no post changed.
             return
         self._index.update(data["posts"])
         self._index_identity = _identity(raw)
-        changes, _ = _file_data(folder / INDEX_CHANGES_FILE, self.fingerprint)
+        changes, _ = file_data(folder / INDEX_CHANGES_FILE, self.fingerprint)
         if changes is None or changes.get("index") != self._index_identity:
             return  # Changes to another version of the index (or none): the index alone stands.
         for key, record in changes["posts"].items():
@@ -221,7 +201,7 @@ class PostCache:
         """The entries, read from the folder the first time they are asked for."""
         if self._entries_table is None:
             assert self.folder is not None
-            entries, _ = _file_data(self.folder / ENTRIES_FILE, self.fingerprint)
+            entries, _ = file_data(self.folder / ENTRIES_FILE, self.fingerprint)
             if entries is None:
                 self._dirty[ENTRIES_FILE] = True  # Rewrite it, even if no post changed.
             self._entries_table = entries["posts"] if entries is not None else {}
@@ -251,7 +231,7 @@ class PostCache:
         ):
             return None
         try:
-            record: PostRecord = _RECORD.decode(stored[1:], file=file)
+            record: PostRecord = _records().decode(stored[1:], file=file)
         except Invalid as error:
             self._forget(self._index, INDEX_FILE, file.key, error)
             return None
@@ -265,7 +245,7 @@ class PostCache:
 
     def remember(self, record: PostRecord, signature: str | None) -> None:
         """Remember ``record``; ``signature`` (if any) stands for its file's bytes from now on."""
-        encoded = [signature, *_RECORD.encode(record)]
+        encoded = [signature, *_records().encode(record)]
         if self._index.get(record.key) != encoded:
             self._index[record.key] = self._changes[record.key] = encoded
             self._dirty[INDEX_FILE] = True
@@ -299,7 +279,7 @@ class PostCache:
         elif made_from != record.digest:
             return None
         try:
-            entry: Entry = _ENTRY.decode(stored[1:], source=record.file.path)
+            entry: Entry = _entries().decode(stored[1:], source=record.file.path)
         except Invalid as error:
             self._forget(self._entries, ENTRIES_FILE, record.key, error)
             return None
@@ -307,7 +287,7 @@ class PostCache:
 
     def remember_entry(self, record: PostRecord, entry: Entry, links: Sequence[Sequence[str]] = ()) -> None:
         """Remember the entry made from the bytes ``record`` was read from (and ``links``, resolved so)."""
-        encoded = _ENTRY.try_encode(entry)
+        encoded = _entries().try_encode(entry)
         if encoded is None:
             _log.debug("cache: cannot record the time zone of %s; it will be rendered every time", record.key)
             return
@@ -352,6 +332,32 @@ class PostCache:
             self._outputs = outputs
             self._dirty[OUTPUTS_FILE] = True
 
+    def remember_listing(
+        self, listing: str, plan: str, files: Sequence[Sequence[Any]], until: int | None
+    ) -> None:
+        """Remember that the post files hashed as ``listing`` give the outline ``plan``, ``files``.
+
+        ``until`` (µs since the epoch) is when the choice of posts changes
+        next; ``None``: never. Kept only with the record of the files
+        published from ``plan`` (:meth:`remember_published`).
+        """
+        if self._outputs.get("plan") != plan:
+            return
+        memo = {"listing": listing, "until": until, "outline": [list(item) for item in files]}
+        if any(self._outputs.get(key) != value for key, value in memo.items()):
+            self._outputs.update(memo)
+            self._dirty[OUTPUTS_FILE] = True
+
+    def listed(self, listing: str) -> tuple[str, list[tuple[str, str, int, str | None]], int | None] | None:
+        """The plan, files and ``until`` remembered for ``listing`` (:meth:`remember_listing`), if any."""
+        outputs = self._outputs
+        until, files = outputs.get("until"), outputs.get("outline")
+        if outputs.get("listing") != listing or not (until is None or type(until) is int):
+            return None
+        if type(files) is not list or not all(_outline_item(item) for item in files):
+            return None
+        return outputs["plan"], [(name, path, count, url) for name, path, count, url in files], until
+
     # -- the files ---------------------------------------------------------------------------
 
     def to_bytes(self, name: str = INDEX_FILE) -> bytes:
@@ -360,6 +366,7 @@ class PostCache:
         if name == INDEX_CHANGES_FILE:
             data.update(index=self._index_identity, posts=self._changes)
         elif name == OUTPUTS_FILE:
+            data.update(self._outputs)
             data.update(plan=self._outputs.get("plan"), files=self._outputs.get("files", {}))
         else:
             data["posts"] = self._index if name == INDEX_FILE else self._entries
@@ -398,5 +405,5 @@ class PostCache:
         for name in _OLD_FILES if written else ():
             with contextlib.suppress(OSError):
                 (self.folder / name).unlink()
-        _log.debug("cache: %d posts; wrote %s", len(self._index), written)
+        _log.debug("cache: wrote %s", written)
         return written

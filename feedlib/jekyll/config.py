@@ -18,7 +18,7 @@ from typing import Any
 from ..config import DEFAULT_CACHE, Config, LiquidSettings, config_from_mapping
 from ..discover import JekyllLayout
 from ..errors import ConfigError, shown
-from ..kramdown import HONOURED, kramdown_options
+from ..kramdown.options import HONOURED, kramdown_options
 from ..model import Author, FrontMatterDefault, JekyllSite, Kramdown, Site, parse_authors
 from ..urls import absolute_url
 from .data import load_data

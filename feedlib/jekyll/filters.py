@@ -24,7 +24,7 @@ from liquid.undefined import is_undefined
 
 from ..dates import parse_date, parse_liquid_date, zone
 from ..errors import shown
-from ..kramdown import smartify
+from ..kramdown.typography import smartify
 from ..model import Site
 from ..render import render_markdown
 from ..text import json_default

@@ -5,20 +5,22 @@ posts with :func:`render_kramdown`; :func:`smartify_title` is jekyll-feed's
 ``smartify`` of titles. What still differs from kramdown is listed in
 docs/jekyll.md.
 
-Importing this package loads no Markdown: titles are smartified on builds
-that render nothing.
+Importing this package loads no Markdown, and nothing else until it is used:
+titles are smartified on builds that render nothing, and most builds are not
+of Jekyll sites.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..model import Kramdown, Site
-from .options import HONOURED, kramdown_options
-from .typography import smartify
 
 if TYPE_CHECKING:
     from markdown import Markdown
+
+    from .options import HONOURED, kramdown_options
+    from .typography import smartify
 
 __all__ = [
     "HONOURED",
@@ -51,4 +53,19 @@ def smartify_title(title: str, site: Site) -> str:
     options = site.kramdown
     if site.renderer != "kramdown" or not options.smartify_titles:
         return title
+    from .typography import smartify
+
     return smartify(title, options.smart_quotes, dict(options.typographic_symbols))
+
+
+# The names of the package's modules, from them on first use.
+_LAZY = {"HONOURED": "options", "kramdown_options": "options", "smartify": "typography"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    return getattr(import_module(f".{module}", __name__), name)
