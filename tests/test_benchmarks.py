@@ -60,4 +60,4 @@ def test_a_small_benchmark_run_prints_every_case(tmp_path: Path) -> None:
         assert any(line.startswith(case + " ") for line in lines), case
     assert any("floor" in line for line in lines)
     assert any("µs/post" in line for line in lines)
-    assert any(line.strip().startswith("2 warm build / floor") for line in lines)
+    assert any(line.strip().startswith("2 warm wall / floor wall") for line in lines)

@@ -84,8 +84,7 @@ class Torn:
 
 
 if point == "render_markdown":
-    around(feedlib.entries, "render_markdown")
-    around(feedlib.render, "render_markdown")
+    around(feedlib.render, "render_markdown")  # Imported from there when a post is first rendered.
 elif point == "to_entry":
     around(feedlib.entries, "to_entry")
 elif point in ("fsync", "replace"):
