@@ -237,8 +237,14 @@ class YAMLHandler(_FencedHandler):
         import yaml
         from frontmatter.default_handlers import YAMLHandler as LibraryHandler
 
+        from .flatyaml import load_flat
+
+        loader = self.loader()
+        flat = load_flat(fm_text, loader)
+        if flat is not None:
+            return flat
         try:
-            data = LibraryHandler().load(fm_text, Loader=self.loader())
+            data = LibraryHandler().load(fm_text, Loader=loader)
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             line = first_line + mark.line if mark is not None else None
