@@ -73,15 +73,14 @@ class _Reader:
     """One loader's resolvers and constructors, for plain scalars."""
 
     def __init__(self, loader: Any) -> None:
-        self.resolvers: dict[Any, list[tuple[str, re.Pattern[str]]]] = loader.yaml_implicit_resolvers
-        self.wildcard = self.resolvers.get(None, [])
-        self.constructors: dict[Any, Constructor] = loader.yaml_constructors
+        self.loader = loader
         self.constructor = loader("")
         self.constructor.dispose()
 
     def tag(self, value: str) -> str:
         """The tag ``BaseResolver.resolve`` gives the plain scalar ``value``."""
-        for tag, pattern in self.resolvers.get(value[:1], []) + self.wildcard:
+        resolvers: dict[Any, list[tuple[str, re.Pattern[str]]]] = self.loader.yaml_implicit_resolvers
+        for tag, pattern in resolvers.get(value[:1], []) + resolvers.get(None, []):
             if pattern.match(value):
                 return str(tag)
         return _STR
@@ -91,7 +90,7 @@ class _Reader:
         tag = self.tag(value)
         if tag == _STR:
             return value
-        construct = self.constructors.get(tag)
+        construct: Constructor | None = self.loader.yaml_constructors.get(tag)
         if construct is None:
             raise _Unread
         try:
