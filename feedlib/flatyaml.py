@@ -63,6 +63,12 @@ _SAFE_METHODS = (
 )
 
 Constructor = Callable[[Any, yaml.ScalarNode], Any]
+# The safe loader's constructors of plain scalars: each value depends on the text alone, and cannot change.
+_PURE: frozenset[Constructor] = frozenset(
+    getattr(SafeConstructor, f"construct_yaml_{name}")
+    for name in ("null", "bool", "int", "float", "str", "timestamp")
+)
+_KNOWN_MOST = 4096
 
 
 class _Unread(Exception):
@@ -76,27 +82,37 @@ class _Reader:
         self.loader = loader
         self.constructor = loader("")
         self.constructor.dispose()
+        # Plain scalars already read, when their constructor is the safe loader's own (a pure
+        # function of the text, making immutable values): posts repeat "post", "7", "true", keys.
+        self.known: dict[str, Any] = {}
 
     def tag(self, value: str) -> str:
         """The tag ``BaseResolver.resolve`` gives the plain scalar ``value``."""
         resolvers: dict[Any, list[tuple[str, re.Pattern[str]]]] = self.loader.yaml_implicit_resolvers
-        for tag, pattern in resolvers.get(value[:1], []) + resolvers.get(None, []):
-            if pattern.match(value):
-                return str(tag)
+        for first in (value[:1], None):
+            for tag, pattern in resolvers.get(first, ()):
+                if pattern.match(value):
+                    return str(tag)
         return _STR
 
     def plain(self, value: str) -> Any:
         """The value of the plain scalar ``value``, made by the loader's constructor for its tag."""
+        known = self.known.get(value, self)
+        if known is not self:
+            return known
         tag = self.tag(value)
-        if tag == _STR:
-            return value
         construct: Constructor | None = self.loader.yaml_constructors.get(tag)
         if construct is None:
             raise _Unread
         try:
-            return construct(self.constructor, yaml.ScalarNode(tag, value))
+            found = value if tag == _STR else construct(self.constructor, yaml.ScalarNode(tag, value))
         except Exception:  # The loader's error, with its line, comes from libyaml.
             raise _Unread from None
+        if construct in _PURE:
+            if len(self.known) >= _KNOWN_MOST:
+                self.known.clear()
+            self.known[value] = found
+        return found
 
 
 def _is_safe(loader: Any) -> bool:
@@ -180,7 +196,7 @@ def _mapping(reader: _Reader, fm_text: str) -> dict[Any, Any]:
                 continue  # A blank line, or a comment.
             raise _Unread
         key = match.group(1)
-        if key in data or reader.tag(key) != _STR:
+        if key in data or type(reader.plain(key)) is not str:
             raise _Unread
         data[key] = _value(reader, line[match.end() :].strip(" "))
     if not data:
