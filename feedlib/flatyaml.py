@@ -40,13 +40,13 @@ _MAP = "tag:yaml.org,2002:map"
 # YAML 1.1's other line breaks (NEL, LS, PS), the byte order mark, control
 # characters, surrogates. libyaml treats some of them specially, or refuses them.
 _UNUSUAL = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
-# A key at the start of a line: plain text, then ":" and a space or the line's end.
-_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_.-]{0,99}):(?= |$)", re.ASCII)
+# A key: plain text that starts a line, then ":" and a space or the line's end.
+_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,99}")
+# A one-line quoted scalar (double-quoted: without escapes).
+_SINGLE = re.compile(r"'((?:[^']|'')*)'")
+_DOUBLE = re.compile(r'"([^"\\]*)"')
 # The first character of a plain scalar: no indicator, or "-" before an ordinary character.
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
-# A one-line quoted scalar (double-quoted: without escapes), then spaces, then the end.
-_SINGLE = re.compile(r"'((?:[^']|'')*)' *")
-_DOUBLE = re.compile(r'"([^"\\]*)" *')
 # One item of a flow list and what follows it: "," or the closing "]".
 _FLOW_ITEM = re.compile(
     r""" *(?:'((?:[^']|'')*)'|"([^"\\]*)"|"""
@@ -85,6 +85,9 @@ class _Reader:
         # Plain scalars already read, when their constructor is the safe loader's own (a pure
         # function of the text, making immutable values): posts repeat "post", "7", "true", keys.
         self.known: dict[str, Any] = {}
+        # Lines already read, to their key and value, when every value in them is known as above.
+        self.lines: dict[str, tuple[str | None, Any]] = {}
+        self.pure = True
 
     def tag(self, value: str) -> str:
         """The tag ``BaseResolver.resolve`` gives the plain scalar ``value``."""
@@ -108,7 +111,9 @@ class _Reader:
             found = value if tag == _STR else construct(self.constructor, yaml.ScalarNode(tag, value))
         except Exception:  # The loader's error, with its line, comes from libyaml.
             raise _Unread from None
-        if construct in _PURE:
+        if construct not in _PURE:
+            self.pure = False
+        else:
             if len(self.known) >= _KNOWN_MOST:
                 self.known.clear()
             self.known[value] = found
@@ -170,35 +175,59 @@ def _flow_list(reader: _Reader, text: str) -> list[Any]:
 
 def _value(reader: _Reader, text: str) -> Any:
     """The value written ``text`` after a key (stripped of spaces)."""
-    if not text:
-        return reader.plain(text)
-    first = text[0]
+    first = text[:1]
     if first == "[":
         return _flow_list(reader, text)
-    if first in "'\"":
+    if first in ("'", '"'):
         match = (_SINGLE if first == "'" else _DOUBLE).fullmatch(text)
         if match is None:
             raise _Unread
         return match.group(1).replace("''", "'") if first == "'" else match.group(1)
-    if not _plain_scalar(text):
+    if text and not _plain_scalar(text):
         raise _Unread
     return reader.plain(text)
+
+
+class _Items(tuple[Any, ...]):
+    """A flow list's items, kept for a line read before: each use is a new list."""
+
+
+def _line(reader: _Reader, line: str) -> tuple[str | None, Any]:
+    """The key and value of one line (no key for a blank line or a comment); remembered when pure."""
+    stripped = line.strip(" ")
+    if not stripped or stripped[0] == "#":
+        return None, None
+    key, colon, rest = line.partition(":")
+    if not colon or rest[:1] not in ("", " ") or _KEY.fullmatch(key) is None:
+        raise _Unread
+    reader.pure = True
+    if type(reader.plain(key)) is not str:
+        raise _Unread
+    value = _value(reader, rest.strip(" "))
+    if reader.pure:
+        if len(reader.lines) >= _KNOWN_MOST:
+            reader.lines.clear()
+        reader.lines[line] = (key, _Items(value) if type(value) is list else value)
+    return key, value
 
 
 def _mapping(reader: _Reader, fm_text: str) -> dict[Any, Any]:
     """The mapping of ``fm_text``, a line each key; :class:`_Unread` for anything else."""
     data: dict[Any, Any] = {}
+    lines = reader.lines
     for line in fm_text.split("\n"):
-        match = _KEY.match(line)
-        if match is None:
-            stripped = line.lstrip(" ")
-            if not stripped or stripped[0] == "#":
-                continue  # A blank line, or a comment.
+        known = lines.get(line)
+        if known is None:
+            key, value = _line(reader, line)
+        else:
+            key, value = known
+            if type(value) is _Items:
+                value = list(value)
+        if key is None:
+            continue
+        if key in data:
             raise _Unread
-        key = match.group(1)
-        if key in data or type(reader.plain(key)) is not str:
-            raise _Unread
-        data[key] = _value(reader, line[match.end() :].strip(" "))
+        data[key] = value
     if not data:
         raise _Unread
     return data

@@ -283,3 +283,13 @@ def test_a_value_the_loader_refuses_keeps_its_error_and_line(tmp_path: Path) -> 
         split_front_matter(path, text)
     assert raised.value.line == 3
     assert "date: cannot read its value" in str(raised.value)
+
+
+@pytest.mark.parametrize("name", LOADERS)
+def test_lines_read_before_give_new_lists(name: str) -> None:
+    first = load_flat(FLAT, LOADERS[name])
+    assert first is not None
+    first["tags"].append("changed")
+    second = load_flat(FLAT, LOADERS[name])
+    assert second is not None and second["tags"] == ["web", "最新ニュース", "技術動向"]
+    assert same(second, yaml.load(FLAT, Loader=LOADERS[name]))
