@@ -238,15 +238,15 @@ class YAMLHandler(_FencedHandler):
 
         Flat front matter is read by :func:`feedlib.flatyaml.load_flat`, the rest by the loader.
         """
-        import yaml
-        from frontmatter.default_handlers import YAMLHandler as LibraryHandler
-
         from .flatyaml import load_flat
 
         loader = self.loader()
         flat = load_flat(fm_text, loader)
         if flat is not None:
             return flat
+        import yaml
+        from frontmatter.default_handlers import YAMLHandler as LibraryHandler
+
         try:
             data = LibraryHandler().load(fm_text, Loader=loader)
         except yaml.YAMLError as error:
