@@ -3,7 +3,8 @@
 Three ways of writing it, each a handler class in the manner of
 python-frontmatter's (``detect``, ``split``, ``load``): YAML between ``---``
 lines (read by python-frontmatter's YAML handler, with libyaml's safe loader
-when PyYAML has it), and Hugo's TOML between ``+++`` lines and JSON object
+when PyYAML has it; flat front matter, a ``key: value`` a line, by
+:mod:`feedlib.flatyaml` to the same values), and Hugo's TOML between ``+++`` lines and JSON object
 at the top. A new way is one more class in :data:`HANDLERS`; nothing else
 branches on them. The libraries are imported when a post is first read: a
 build that takes every post from its cache needs none of them.
@@ -233,12 +234,21 @@ class YAMLHandler(_FencedHandler):
         return SafeLoader
 
     def load(self, path: Path, fm_text: str, first_line: int) -> Any:
-        """The YAML's value (an empty document is an empty mapping); errors name the line."""
+        """The YAML's value (an empty document is an empty mapping); errors name the line.
+
+        Flat front matter is read by :func:`feedlib.flatyaml.load_flat`, the rest by the loader.
+        """
+        from .flatyaml import load_flat
+
+        loader = self.loader()
+        flat = load_flat(fm_text, loader)
+        if flat is not None:
+            return flat
         import yaml
         from frontmatter.default_handlers import YAMLHandler as LibraryHandler
 
         try:
-            data = LibraryHandler().load(fm_text, Loader=self.loader())
+            data = LibraryHandler().load(fm_text, Loader=loader)
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             line = first_line + mark.line if mark is not None else None

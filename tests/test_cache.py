@@ -14,7 +14,6 @@ from typing import Any
 import markdown
 import pytest
 from cron_helpers import SiteFiles, feed_bytes, post_text, write_site
-from frontmatter.default_handlers import YAMLHandler
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -26,6 +25,7 @@ from feedlib.cache import ENTRIES_FILE, INDEX_CHANGES_FILE, INDEX_FILE, PostCach
 from feedlib.cache.records import RecordCodec
 from feedlib.cache.stamps import settings_fingerprint
 from feedlib.dates import microseconds
+from feedlib.frontmatter import YAMLHandler
 
 
 def _build(site: SiteFiles, **overrides: Any) -> list[feedlib.Published]:
@@ -55,9 +55,9 @@ class Calls:
         original_convert = markdown.Markdown.convert
         original_render = feedlib.entries.render_post
 
-        def load(handler: YAMLHandler, text: str, **kwargs: Any) -> Any:
+        def load(handler: YAMLHandler, path: Path, text: str, first_line: int) -> Any:
             self.yaml += 1
-            return original_load(handler, text, **kwargs)
+            return original_load(handler, path, text, first_line)
 
         def convert(renderer: markdown.Markdown, source: str) -> str:
             self.markdown += 1

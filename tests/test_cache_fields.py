@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from frontmatter.default_handlers import YAMLHandler
 
 import feedlib
+from feedlib.frontmatter import YAMLHandler
 
 #: For each field of Post: a post (file name, then its text) that sets it away from its default.
 POSTS_BY_FIELD: dict[str, tuple[str, str]] = {
@@ -106,9 +106,9 @@ def test_every_field_survives_a_warm_build(tmp_path: Path, monkeypatch: pytest.M
     parsed: list[str] = []
     original = YAMLHandler.load
 
-    def counting(handler: YAMLHandler, text: str, **options: Any) -> Any:
+    def counting(handler: YAMLHandler, path: Path, text: str, first_line: int) -> Any:
         parsed.append(text)
-        return original(handler, text, **options)
+        return original(handler, path, text, first_line)
 
     monkeypatch.setattr(YAMLHandler, "load", counting)
     feedlib.build(config)
