@@ -1,0 +1,232 @@
+"""Absolute links and the first paragraph's text from Python-Markdown's own element tree.
+
+The lxml path (:func:`~feedlib.links.absolute_links`, then the summary's
+:func:`~feedlib.render.summarize`) parses the HTML Python-Markdown has just
+written, twice. A tree processor that runs after every other one does the
+same work on the tree Python-Markdown serialises from, where it can tell that
+the result is the same:
+
+- every link attribute is resolved as :func:`~feedlib.links.absolute_links`
+  resolves it, which takes its value as written in the tree: a value with a
+  character reference or a placeholder for stashed HTML is left to lxml;
+- the HTML Python-Markdown stashed aside (raw HTML, fenced code) is not in
+  the tree: the tree tells every link only when each stashed piece is a
+  character reference, a comment, fenced code or a tag without attributes;
+- the first paragraph with words is read as :func:`~feedlib.render.summarize`
+  reads it, when its text holds no placeholder and no character reference.
+
+Where it cannot tell, the post takes the lxml path, whole or for its summary.
+The HTML is then Python-Markdown's own: what lxml would write again differs
+only in how it writes the same HTML (a character reference such as
+``&copy;`` as the character, ``&quot;`` in fenced code as ``"``, ``&`` in a
+URL unescaped, non-ASCII in a URL percent-encoded).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+from .limits import check_markdown_work
+from .links import _SPECIAL_LINK_ATTRIBUTES, _SPECIAL_LINK_TAGS, _absolute_srcset, _joined, _link_attributes
+from .render import _BUILT_IN_EXTENSIONS, _breaks, _forget_renderers, _has_words, markdown_renderer
+from .text import _xml_illegal, collapse_whitespace
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
+
+    from markdown import Markdown
+    from markdown.treeprocessors import Treeprocessor
+
+__all__ = ["TreeRendering", "tree_render"]
+
+# What Python-Markdown's serialiser leaves as it is after "&": a character
+# reference, which lxml reads as the character it stands for.
+_REFERENCE = re.compile(r"&(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);", re.IGNORECASE)
+# Text that does not read the same in the tree and in the HTML: a placeholder, a reference.
+_UNCLEAR = re.compile(r"[\x02\x03]|&(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);", re.IGNORECASE)
+# Stashed HTML without links: a character reference; a comment; fenced code
+# (escaped, with a class or id at most); a tag of a few kinds with no attribute.
+_SAFE_STASH = re.compile(
+    r"&(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);"
+    r"|<!--(?:(?!--)[^<>])*-->\n?"
+    r'|<pre(?: (?:class|id)="[^"<>&]*")*><code(?: (?:class|id)="[^"<>&]*")*>[^<]*</code></pre>'
+    r"|</?(?:b|i|em|strong|u|s|sub|sup|small|mark|kbd|code|span|del|ins|q|var|samp|dfn|abbr|div|p)>"
+    r"|<(?:br|hr) ?/?>",
+    re.IGNORECASE,
+)
+# Stashed HTML that stands as a block of its own (Python-Markdown drops the <p> around it).
+_BLOCK_STASH = re.compile(r"<!--|<pre")
+
+
+class TreeRendering(NamedTuple):
+    """A post rendered by Python-Markdown: its HTML, and what the tree told.
+
+    ``content`` is the HTML with every link absolute, ready for a feed, or
+    ``None`` when the tree could not tell (``html`` is then Python-Markdown's
+    HTML as it wrote it). ``first_paragraph`` is the text
+    :func:`~feedlib.render.summarize` takes from the first paragraph, or ``None``.
+    """
+
+    html: str
+    content: str | None
+    first_paragraph: str | None
+
+
+class _Found(NamedTuple):
+    links: bool
+    first_paragraph: str | None
+
+
+def _stash_is_plain(md: Markdown) -> tuple[bool, frozenset[str]]:
+    """Whether every stashed piece is one without links, and the placeholders of those that are blocks."""
+    blocks = set()
+    for index, piece in enumerate(md.htmlStash.rawHtmlBlocks):
+        if not isinstance(piece, str) or (piece and not _SAFE_STASH.fullmatch(piece)):
+            return False, frozenset()
+        if _BLOCK_STASH.match(piece):
+            blocks.add(md.htmlStash.get_placeholder(index))
+    return True, frozenset(blocks)
+
+
+def _link_changes(root: Element, base: str) -> list[tuple[Element, str, str]] | None:
+    """``(element, attribute, absolute value)`` for each link to change, or ``None`` if lxml must decide."""
+    links = _link_attributes()
+    changes = []
+    for element in root.iter():
+        tag = element.tag
+        if not isinstance(tag, str) or tag == "style" or tag in _SPECIAL_LINK_TAGS or tag != tag.lower():
+            return None
+        for name, value in element.items():
+            if name != name.lower():
+                return None  # libxml2 reads attribute names in lower case.
+            if name not in links and name != "srcset" and name not in _SPECIAL_LINK_ATTRIBUTES:
+                continue
+            if name in _SPECIAL_LINK_ATTRIBUTES or _UNCLEAR.search(value):
+                return None
+            if name == "srcset":
+                resolved = _absolute_srcset(value, base) if value else value
+            else:
+                resolved = _joined(base, value.strip())
+            if _UNCLEAR.search(resolved):
+                return None
+            if resolved != value:
+                changes.append((element, name, resolved))
+    return changes
+
+
+def _text(paragraph: Element, breaks: frozenset[str], alt: bool) -> str | None:
+    """The text lxml's ``text_content`` gives the paragraph once spaced (and, with ``alt``, alt texts in)."""
+    parts = [paragraph.text or ""]
+    stack: list[tuple[Element, bool]] = [(child, False) for child in reversed(paragraph)]
+    while stack:
+        node, closing = stack.pop()
+        if closing:
+            if alt and node.tag == "img":
+                parts.append(" ".join(node.get("alt", "").split()))
+            if node.tag in breaks:
+                parts.append(" ")
+            parts.append(node.tail or "")
+            continue
+        if node.tag in breaks and node.tag != "br":
+            return None  # A block inside a paragraph: lxml reads it its own way.
+        if alt and node.tag == "img" and _UNCLEAR.search(node.get("alt", "")):
+            return None
+        parts.append(node.text or "")
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(node))
+    text = "".join(parts)
+    return None if _UNCLEAR.search(text) else text
+
+
+def _first_paragraph(root: Element, blocks: frozenset[str]) -> str | None:
+    """The first paragraph with words, as :func:`feedlib.render._first_paragraph` reads it; else ``None``."""
+    breaks = _breaks()
+    for element in root:
+        if element.tag != "p" or (not len(element) and element.text in blocks):
+            continue  # Not a paragraph in the HTML (a stashed block stands there).
+        text = _text(element, breaks, alt=False)
+        if text is None:
+            return None
+        if _has_words(text):
+            with_alt = _text(element, breaks, alt=True)
+            return None if with_alt is None else collapse_whitespace(with_alt)
+    return None
+
+
+def _read_tree(md: Markdown, root: Element, base: str) -> _Found:
+    """Make the links under ``root`` absolute where the tree tells them all; read the first paragraph."""
+    plain, blocks = _stash_is_plain(md)
+    changes = _link_changes(root, base) if plain else None
+    if changes is None:
+        return _Found(False, None)
+    for element, name, value in changes:
+        element.set(name, value)
+    return _Found(True, _first_paragraph(root, blocks))
+
+
+@functools.cache
+def _processor_class() -> type[Treeprocessor]:
+    from markdown.treeprocessors import Treeprocessor
+
+    class AbsoluteLinks(Treeprocessor):
+        """Armed with a base URL, reads the finished tree (:func:`_read_tree`); idle otherwise."""
+
+        base: str | None = None
+        found: _Found | None = None
+
+        def run(self, root: Element) -> None:
+            if self.base is not None:
+                self.found = _read_tree(self.md, root, self.base)
+
+    return AbsoluteLinks
+
+
+_NAME = "feedlib-absolute-links"
+
+
+def _armed(extensions: tuple[str, ...]) -> tuple[Markdown, Treeprocessor]:
+    """The cached Markdown instance for ``extensions``, with the tree processor last."""
+    md = markdown_renderer(extensions)
+    if _NAME not in md.treeprocessors:
+        # Below every tree processor of the built-in extension sets (the lowest, unescape, is 0).
+        md.treeprocessors.register(_processor_class()(md), _NAME, -100)
+    processor: Treeprocessor = md.treeprocessors[_NAME]
+    return md, processor
+
+
+def _convert(md: Markdown, source: str) -> str:
+    try:
+        html: str = md.reset().convert(source)
+    except RecursionError:
+        _forget_renderers()
+        raise ValueError("the Markdown is nested too deeply to render") from None
+    return html
+
+
+def tree_render(source: str, extensions: Sequence[str], base_url: str) -> TreeRendering:
+    """Render ``source`` with Python-Markdown; links made absolute and first paragraph read in its tree.
+
+    Only for Python-Markdown's built-in extension sets (no extension, or
+    ``"extra"``), whose every step is known; with others the tree tells
+    nothing. Raises :class:`ValueError` as :func:`~feedlib.render.render_markdown` does.
+    """
+    check_markdown_work(source)
+    wanted = tuple(extensions)
+    if wanted not in _BUILT_IN_EXTENSIONS:
+        return TreeRendering(_convert(markdown_renderer(wanted), source), None, None)
+    md, processor = _armed(wanted)
+    processor.base, processor.found = base_url, None  # type: ignore[attr-defined]
+    try:
+        html = _convert(md, source)
+        found: _Found | None = processor.found  # type: ignore[attr-defined]
+    finally:
+        processor.base = processor.found = None  # type: ignore[attr-defined]
+    if found is None or not found.links:
+        return TreeRendering(html, None, None)
+    if _xml_illegal().search(html):
+        # lxml reads such characters its own way: the post is rendered again, untouched.
+        return TreeRendering(_convert(md, source), None, None)
+    return TreeRendering(html, html.replace("]]>", "]]&gt;"), found.first_paragraph)
