@@ -25,6 +25,7 @@ from .errors import ConfigError, PostChanged, PostError, raise_or_report, shown
 from .jekyll.excerpt import excerpt_source
 from .kramdown import smartify_title
 from .links import absolute_links
+from .mdtree import tree_render
 from .model import Author, Enclosure, Entry, Image, Post, PostRecord, Rendered, Site
 from .parallel import map_ordered
 from .render import MORE_SEPARATOR, html_to_text, markdown_text, render_markdown, sanitize_html, summarize
@@ -173,8 +174,7 @@ def render_post(post: Post, site: Site, excerpt: str | None = None) -> Rendered:
     url, _ = post_identity(post, site)
     extensions = site.markdown_extensions
     try:
-        html = render_markdown(post.body, extensions, site.renderer, site.kramdown)
-        content = absolute_links(sanitize_html(html) if site.sanitize else html, url)
+        content, first_paragraph = _content(post, site, url)
         if site.jekyll is not None:
             summary = _jekyll_summary(post, site, excerpt)
         else:
@@ -187,10 +187,27 @@ def render_post(post: Post, site: Site, excerpt: str | None = None) -> Rendered:
                 renderer=site.renderer,
                 kramdown=site.kramdown,
                 separator=post.excerpt_separator or MORE_SEPARATOR,
+                first_paragraph=first_paragraph,
             )
     except ValueError as error:
         raise PostError(post.path, str(error)) from None
     return Rendered(content, summary)
+
+
+def _content(post: Post, site: Site, url: str) -> tuple[str, str | None]:
+    """The HTML of ``post`` with its links made absolute, and its first paragraph's text if known.
+
+    Python-Markdown's own tree gives both where it can tell
+    (:func:`~feedlib.mdtree.tree_render`); lxml reads the HTML otherwise.
+    """
+    if site.renderer == "markdown" and site.jekyll is None and not site.sanitize:
+        rendered = tree_render(post.body, site.markdown_extensions, url)
+        if rendered.content is not None:
+            return rendered.content, rendered.first_paragraph
+        html = rendered.html
+    else:
+        html = render_markdown(post.body, site.markdown_extensions, site.renderer, site.kramdown)
+    return absolute_links(sanitize_html(html) if site.sanitize else html, url), None
 
 
 def jekyll_excerpt(post: Post, site: Site) -> str | None:

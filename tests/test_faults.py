@@ -85,6 +85,7 @@ class Torn:
 
 if point == "render_markdown":
     around(feedlib.entries, "render_markdown")
+    around(feedlib.entries, "tree_render")
     around(feedlib.render, "render_markdown")
 elif point == "to_entry":
     around(feedlib.entries, "to_entry")
