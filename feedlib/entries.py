@@ -25,7 +25,7 @@ from .errors import ConfigError, PostChanged, PostError, raise_or_report, shown
 from .jekyll.excerpt import excerpt_source
 from .kramdown import smartify_title
 from .links import absolute_links
-from .mdtree import tree_render
+from .mdtree import tree_render, tree_text
 from .model import Author, Enclosure, Entry, Image, Post, PostRecord, Rendered, Site
 from .parallel import map_ordered
 from .render import MORE_SEPARATOR, html_to_text, markdown_text, render_markdown, sanitize_html, summarize
@@ -187,7 +187,7 @@ def render_post(post: Post, site: Site, excerpt: str | None = None) -> Rendered:
                 renderer=site.renderer,
                 kramdown=site.kramdown,
                 separator=post.excerpt_separator or MORE_SEPARATOR,
-                first_paragraph=first_paragraph,
+                text=_known_summary(post, site, first_paragraph),
             )
     except ValueError as error:
         raise PostError(post.path, str(error)) from None
@@ -208,6 +208,18 @@ def _content(post: Post, site: Site, url: str) -> tuple[str, str | None]:
     else:
         html = render_markdown(post.body, site.markdown_extensions, site.renderer, site.kramdown)
     return absolute_links(sanitize_html(html) if site.sanitize else html, url), None
+
+
+def _known_summary(post: Post, site: Site, first_paragraph: str | None) -> str | None:
+    """The text :func:`~feedlib.render.summarize` takes, where Python-Markdown's tree tells it."""
+    if site.renderer != "markdown":
+        return None
+    if post.excerpt is not None:
+        return tree_text(post.excerpt, site.markdown_extensions)
+    separator = post.excerpt_separator or MORE_SEPARATOR
+    if separator in post.body:
+        return tree_text(post.body.split(separator, 1)[0], site.markdown_extensions)
+    return first_paragraph
 
 
 def jekyll_excerpt(post: Post, site: Site) -> str | None:

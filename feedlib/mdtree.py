@@ -26,12 +26,20 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, NamedTuple
 
 from .limits import check_markdown_work
 from .links import _SPECIAL_LINK_ATTRIBUTES, _SPECIAL_LINK_TAGS, _absolute_srcset, _joined, _link_attributes
-from .render import _BUILT_IN_EXTENSIONS, _breaks, _forget_renderers, _has_words, markdown_renderer
+from .render import (
+    _BUILT_IN_EXTENSIONS,
+    _breaks,
+    _forget_renderers,
+    _has_words,
+    _plain_text,
+    markdown_renderer,
+)
 from .text import _xml_illegal, collapse_whitespace
 
 if TYPE_CHECKING:
@@ -40,7 +48,7 @@ if TYPE_CHECKING:
     from markdown import Markdown
     from markdown.treeprocessors import Treeprocessor
 
-__all__ = ["TreeRendering", "tree_render"]
+__all__ = ["TreeRendering", "tree_render", "tree_text"]
 
 # What Python-Markdown's serialiser leaves as it is after "&": a character
 # reference, which lxml reads as the character it stands for.
@@ -117,22 +125,28 @@ def _link_changes(root: Element, base: str) -> list[tuple[Element, str, str]] | 
     return changes
 
 
-def _text(paragraph: Element, breaks: frozenset[str], alt: bool) -> str | None:
-    """The text lxml's ``text_content`` gives the paragraph once spaced (and, with ``alt``, alt texts in)."""
-    parts = [paragraph.text or ""]
-    stack: list[tuple[Element, bool]] = [(child, False) for child in reversed(paragraph)]
+def _text(
+    element: Element, breaks: frozenset[str], alt: frozenset[Element], *, nested: bool = False
+) -> str | None:
+    """The text lxml's ``text_content`` gives ``element`` once spaced, with the ``alt`` images' alt texts in.
+
+    ``None`` where the text holds what lxml reads otherwise, or (unless
+    ``nested``) an element after which text is spaced, other than ``br``.
+    """
+    parts = [element.text or ""]
+    stack: list[tuple[Element, bool]] = [(child, False) for child in reversed(element)]
     while stack:
         node, closing = stack.pop()
         if closing:
-            if alt and node.tag == "img":
+            if node in alt:
                 parts.append(" ".join(node.get("alt", "").split()))
             if node.tag in breaks:
                 parts.append(" ")
             parts.append(node.tail or "")
             continue
-        if node.tag in breaks and node.tag != "br":
-            return None  # A block inside a paragraph: lxml reads it its own way.
-        if alt and node.tag == "img" and _UNCLEAR.search(node.get("alt", "")):
+        if not nested and node.tag in breaks and node.tag != "br":
+            return None  # A block inside a paragraph: its images' alt texts are judged by its own words.
+        if node in alt and _UNCLEAR.search(node.get("alt", "")):
             return None
         parts.append(node.text or "")
         stack.append((node, True))
@@ -147,16 +161,17 @@ def _first_paragraph(root: Element, blocks: frozenset[str]) -> str | None:
     for element in root:
         if element.tag != "p" or (not len(element) and element.text in blocks):
             continue  # Not a paragraph in the HTML (a stashed block stands there).
-        text = _text(element, breaks, alt=False)
+        text = _text(element, breaks, frozenset())
         if text is None:
             return None
         if _has_words(text):
-            with_alt = _text(element, breaks, alt=True)
+            images = frozenset(image for image in element.iter("img") if (image.get("alt") or "").strip())
+            with_alt = _text(element, breaks, images)
             return None if with_alt is None else collapse_whitespace(with_alt)
     return None
 
 
-def _read_tree(md: Markdown, root: Element, base: str) -> _Found:
+def _read_tree(md: Markdown, root: Element, *, base: str) -> _Found:
     """Make the links under ``root`` absolute where the tree tells them all; read the first paragraph."""
     plain, blocks = _stash_is_plain(md)
     changes = _link_changes(root, base) if plain else None
@@ -167,34 +182,68 @@ def _read_tree(md: Markdown, root: Element, base: str) -> _Found:
     return _Found(True, _first_paragraph(root, blocks))
 
 
+def _image_blocks(root: Element, breaks: frozenset[str]) -> list[tuple[Element, Element]]:
+    """Each image with alternative text, and the nearest element around it after which text is spaced."""
+    found = []
+    stack = [(child, root) for child in reversed(root)]
+    while stack:
+        node, block = stack.pop()
+        if node.tag == "img" and (node.get("alt") or "").strip():
+            found.append((node, block))
+        inner = node if node.tag in breaks else block
+        stack.extend((child, inner) for child in reversed(node))
+    return found
+
+
+def _read_text(md: Markdown, root: Element) -> str | None:
+    """The whole text, as :func:`feedlib.render.html_to_text` reads Python-Markdown's HTML; else ``None``."""
+    breaks = _breaks()
+    images = _image_blocks(root, breaks)
+    worded: dict[Element, bool] = {}
+    for _, block in images:
+        if block not in worded:
+            text = _text(block, breaks, frozenset(), nested=True)
+            if text is None:
+                return None
+            worded[block] = _has_words(text)
+    text = _text(root, breaks, frozenset(image for image, block in images if worded[block]), nested=True)
+    if text is None or _xml_illegal().search(text):
+        return None
+    return collapse_whitespace(text)
+
+
 @functools.cache
 def _processor_class() -> type[Treeprocessor]:
     from markdown.treeprocessors import Treeprocessor
 
-    class AbsoluteLinks(Treeprocessor):
-        """Armed with a base URL, reads the finished tree (:func:`_read_tree`); idle otherwise."""
+    class TreeReader(Treeprocessor):
+        """Armed with a reader, keeps what it finds in the finished tree; idle otherwise."""
 
-        base: str | None = None
-        found: _Found | None = None
+        reader: Callable[[Markdown, Element], object] | None = None
+        found: object = None
 
         def run(self, root: Element) -> None:
-            if self.base is not None:
-                self.found = _read_tree(self.md, root, self.base)
+            if self.reader is not None:
+                self.found = self.reader(self.md, root)
 
-    return AbsoluteLinks
-
-
-_NAME = "feedlib-absolute-links"
+    return TreeReader
 
 
-def _armed(extensions: tuple[str, ...]) -> tuple[Markdown, Treeprocessor]:
+_NAME = "feedlib-tree-reader"
+
+
+def _armed(extensions: tuple[str, ...]) -> Markdown:
     """The cached Markdown instance for ``extensions``, with the tree processor last."""
     md = markdown_renderer(extensions)
     if _NAME not in md.treeprocessors:
         # Below every tree processor of the built-in extension sets (the lowest, unescape, is 0).
         md.treeprocessors.register(_processor_class()(md), _NAME, -100)
+    return md
+
+
+def _armed_processor(md: Markdown) -> Treeprocessor:
     processor: Treeprocessor = md.treeprocessors[_NAME]
-    return md, processor
+    return processor
 
 
 def _convert(md: Markdown, source: str) -> str:
@@ -204,6 +253,16 @@ def _convert(md: Markdown, source: str) -> str:
         _forget_renderers()
         raise ValueError("the Markdown is nested too deeply to render") from None
     return html
+
+
+def _read(md: Markdown, source: str, reader: Callable[[Markdown, Element], object]) -> tuple[str, object]:
+    """``source`` rendered by ``md``, and what ``reader`` found in its tree."""
+    processor = _armed_processor(md)
+    processor.reader, processor.found = reader, None  # type: ignore[attr-defined]
+    try:
+        return _convert(md, source), processor.found  # type: ignore[attr-defined]
+    finally:
+        processor.reader = processor.found = None  # type: ignore[attr-defined]
 
 
 def tree_render(source: str, extensions: Sequence[str], base_url: str) -> TreeRendering:
@@ -217,16 +276,29 @@ def tree_render(source: str, extensions: Sequence[str], base_url: str) -> TreeRe
     wanted = tuple(extensions)
     if wanted not in _BUILT_IN_EXTENSIONS:
         return TreeRendering(_convert(markdown_renderer(wanted), source), None, None)
-    md, processor = _armed(wanted)
-    processor.base, processor.found = base_url, None  # type: ignore[attr-defined]
-    try:
-        html = _convert(md, source)
-        found: _Found | None = processor.found  # type: ignore[attr-defined]
-    finally:
-        processor.base = processor.found = None  # type: ignore[attr-defined]
-    if found is None or not found.links:
+    md = _armed(wanted)
+    html, found = _read(md, source, partial(_read_tree, base=base_url))
+    if not isinstance(found, _Found) or not found.links:
         return TreeRendering(html, None, None)
     if _xml_illegal().search(html):
         # lxml reads such characters its own way: the post is rendered again, untouched.
         return TreeRendering(_convert(md, source), None, None)
     return TreeRendering(html, html.replace("]]>", "]]&gt;"), found.first_paragraph)
+
+
+def tree_text(source: str, extensions: Sequence[str]) -> str | None:
+    """:func:`~feedlib.render.markdown_text` of ``source`` (Python-Markdown), read in its tree; else ``None``.
+
+    ``None`` where the tree cannot tell (stashed HTML in the text, a character
+    reference) and for extension sets other than the built-in ones.
+    Raises :class:`ValueError` as :func:`~feedlib.render.render_markdown` does.
+    """
+    wanted = tuple(extensions)
+    if wanted not in _BUILT_IN_EXTENSIONS:
+        return None
+    plain = _plain_text(source)
+    if plain is not None:
+        return plain
+    check_markdown_work(source)
+    _, found = _read(_armed(wanted), source, _read_text)
+    return found if isinstance(found, str) else None

@@ -334,7 +334,7 @@ def summarize(
     renderer: str = "markdown",
     kramdown: Kramdown | None = None,
     separator: str = MORE_SEPARATOR,
-    first_paragraph: str | None = None,
+    text: str | None = None,
 ) -> str:
     """A post's plain-text summary, at most ``length`` characters.
 
@@ -343,15 +343,15 @@ def summarize(
     has words of its own. An image within text reads as its alternative text:
     a paragraph "![A cat](cat.png) and ![a dog](dog.png)." gives "A cat and a
     dog.", not "and ."; a paragraph of images alone is skipped.
-    ``first_paragraph`` is that paragraph's text when it is already known
-    (:func:`feedlib.mdtree.tree_render`).
+    ``text`` is the text taken so, when it is already known (read in
+    Python-Markdown's tree: :mod:`feedlib.mdtree`).
     """
-    if excerpt is not None:
+    if text is not None:
+        pass
+    elif excerpt is not None:
         text = markdown_text(excerpt, extensions, renderer, kramdown)
     elif separator and separator in body:
         text = markdown_text(body.split(separator, 1)[0], extensions, renderer, kramdown)
-    elif first_paragraph is not None:
-        text = first_paragraph
     else:
         text = _first_paragraph(content_html)
     return truncate(text, length)

@@ -24,9 +24,9 @@ import feedlib
 from feedlib import FeedlibError, Site
 from feedlib.entries import render_post
 from feedlib.links import absolute_links, fragment, inner_html
-from feedlib.mdtree import tree_render
+from feedlib.mdtree import tree_render, tree_text
 from feedlib.model import Post
-from feedlib.render import _first_paragraph, render_markdown, summarize
+from feedlib.render import _first_paragraph, html_to_text, render_markdown, summarize
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://example.com/blog/2025/10/11/post.html"
@@ -41,6 +41,9 @@ def _written_again(html: str) -> str:
 def _check(source: str, extensions: tuple[str, ...] = ("extra",), base: str = BASE) -> bool:
     """Compare both paths on ``source``; whether the tree path was taken."""
     html = render_markdown(source, extensions)
+    text = tree_text(source, extensions)
+    if text is not None:
+        assert text == html_to_text(html)
     old = absolute_links(html, base)
     tree = tree_render(source, extensions, base)
     if tree.content is None:
@@ -91,12 +94,16 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_a_generated_corpus_reads_the_same_and_takes_the_tree_path(corpus: Path) -> None:
     site = feedlib.load_config(corpus / "feedlib.toml").site
     paths = sorted((corpus / "posts").rglob("*.md"))
-    taken = 0
+    taken = texts = 0
     for path in paths:
         post = feedlib.load_post(path, site)
         taken += _check(post.body, site.markdown_extensions, feedlib.entries.post_identity(post, site)[0])
         _check_post(post, site)
+        before, more, _ = post.body.partition("<!--more-->")
+        if more:
+            texts += tree_text(before, site.markdown_extensions) is not None
     assert taken == len(paths)
+    assert texts > 50
 
 
 def _check_post(post: Post, site: Site) -> None:
@@ -164,6 +171,14 @@ _block = st.one_of(
 def test_generated_markdown_reads_the_same(source: str) -> None:
     for extensions in (("extra",), ()):
         _check(source, extensions)
+
+
+def test_text_is_read_in_the_tree() -> None:
+    source = "Before [a](a.html), ![A cat](c.png) and `code`.\n\n- one\n- two\n\n![alone](x.png)"
+    assert tree_text(source, ("extra",)) == "Before a, A cat and code. one two"
+    assert tree_text("Plain words only.", ("extra",)) == "Plain words only."
+    assert tree_text("Text &copy; <b>b</b>", ("extra",)) is None  # the HTML reads otherwise
+    assert tree_text("*a*", ("toc",)) is None  # not a built-in extension set
 
 
 def test_the_tree_path_is_taken_for_plain_markdown() -> None:
