@@ -99,26 +99,48 @@ def _stash_is_plain(md: Markdown) -> tuple[bool, frozenset[str]]:
     return True, frozenset(blocks)
 
 
+@functools.cache
+def _checked_attributes() -> frozenset[str]:
+    """The attributes :func:`_link_changes` looks at: links, ``srcset``, and those that need lxml."""
+    return _link_attributes() | {"srcset"} | _SPECIAL_LINK_ATTRIBUTES
+
+
+def _plain_tag(tag: object) -> bool:
+    """Whether lxml finds links on an element ``tag`` only in its plain attributes."""
+    return isinstance(tag, str) and tag != "style" and tag not in _SPECIAL_LINK_TAGS and tag == tag.lower()
+
+
+def _resolved(name: str, value: str, base: str) -> str | None:
+    """``value`` of attribute ``name`` made absolute as lxml would, or ``None`` if lxml must decide."""
+    if name in _SPECIAL_LINK_ATTRIBUTES or _UNCLEAR.search(value):
+        return None
+    if name == "srcset":
+        resolved = _absolute_srcset(value, base) if value else value
+    else:
+        resolved = _joined(base, value.strip())
+    return None if _UNCLEAR.search(resolved) else resolved
+
+
 def _link_changes(root: Element, base: str) -> list[tuple[Element, str, str]] | None:
     """``(element, attribute, absolute value)`` for each link to change, or ``None`` if lxml must decide."""
-    links = _link_attributes()
+    checked = _checked_attributes()
+    known: set[str] = set()  # Tags already found plain.
     changes = []
     for element in root.iter():
         tag = element.tag
-        if not isinstance(tag, str) or tag == "style" or tag in _SPECIAL_LINK_TAGS or tag != tag.lower():
-            return None
-        for name, value in element.items():
-            if name != name.lower():
-                return None  # libxml2 reads attribute names in lower case.
-            if name not in links and name != "srcset" and name not in _SPECIAL_LINK_ATTRIBUTES:
-                continue
-            if name in _SPECIAL_LINK_ATTRIBUTES or _UNCLEAR.search(value):
+        if tag not in known:
+            if not _plain_tag(tag):
                 return None
-            if name == "srcset":
-                resolved = _absolute_srcset(value, base) if value else value
-            else:
-                resolved = _joined(base, value.strip())
-            if _UNCLEAR.search(resolved):
+            known.add(tag)  # type: ignore[arg-type]
+        if not element.attrib:
+            continue
+        for name, value in element.items():
+            if name not in checked:
+                if name != name.lower():
+                    return None  # libxml2 reads attribute names in lower case.
+                continue
+            resolved = _resolved(name, value, base)
+            if resolved is None:
                 return None
             if resolved != value:
                 changes.append((element, name, resolved))
