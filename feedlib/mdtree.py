@@ -131,7 +131,7 @@ def _link_changes(root: Element, base: str) -> list[tuple[Element, str, str]] | 
         if tag not in known:
             if not _plain_tag(tag):
                 return None
-            known.add(tag)  # type: ignore[arg-type]
+            known.add(tag)
         if not element.attrib:
             continue
         for name, value in element.items():
