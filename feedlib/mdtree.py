@@ -50,10 +50,9 @@ if TYPE_CHECKING:
 
 __all__ = ["TreeRendering", "tree_render", "tree_text"]
 
-# What Python-Markdown's serialiser leaves as it is after "&": a character
-# reference, which lxml reads as the character it stands for.
-_REFERENCE = re.compile(r"&(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);", re.IGNORECASE)
-# Text that does not read the same in the tree and in the HTML: a placeholder, a reference.
+# Text that does not read the same in the tree and in the HTML: a placeholder for
+# stashed HTML, or a character reference (Python-Markdown's serialiser writes it
+# as it is, and lxml reads it as the character it stands for).
 _UNCLEAR = re.compile(r"[\x02\x03]|&(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);", re.IGNORECASE)
 # Stashed HTML without links: a character reference; a comment; fenced code
 # (escaped, with a class or id at most); a tag of a few kinds with no attribute.
