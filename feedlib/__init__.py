@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from .cache import PostCache
     from .config import BuildOptions, Config, LiquidSettings, config_from_mapping, load_config
     from .discover import discover_posts
-    from .entries import render_entries, render_post, select_posts, to_entry
+    from .entries import render_entries, render_post, to_entry
     from .errors import ConfigError, FeedlibError, LockTimeout, PostError, PostErrors, PublishError
     from .feeds import Document, Feed, plan_feeds, render_documents, render_feed, render_feeds
     from .formats import FORMATS
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from .preview import EntryChange, FeedPreview
     from .publish import Published, publish_documents
     from .read import read_posts, record_of
+    from .selection import select_posts
     from .terms import TermFeedConfig
     from .websub import PingFailure, ping_hub
 
@@ -110,7 +111,7 @@ _NAMES_BY_MODULE = {
     "cache": "PostCache",
     "config": "BuildOptions Config LiquidSettings config_from_mapping load_config",
     "discover": "discover_posts",
-    "entries": "render_entries render_post select_posts to_entry",
+    "entries": "render_entries render_post to_entry",
     "errors": "ConfigError FeedlibError LockTimeout PostError PostErrors PublishError",
     "feeds": "Document Feed plan_feeds render_documents render_feed render_feeds",
     "formats": "FORMATS",
@@ -119,6 +120,7 @@ _NAMES_BY_MODULE = {
     "posts": "load_post load_posts",
     "publish": "Published publish_documents",
     "read": "read_posts record_of",
+    "selection": "select_posts",
     "terms": "TermFeedConfig",
 }
 _HOME = {name: module for module, names in _NAMES_BY_MODULE.items() for name in names.split()}

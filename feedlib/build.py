@@ -23,7 +23,7 @@ from .cache import CACHE_FILES, PostCache
 from .cache.stamps import signatures
 from .config import Config
 from .discover import discover_posts
-from .entries import Progress, render_entries, select_posts
+from .entries import Progress, render_entries
 from .errors import PostChanged, PostError, PostErrors, PublishError
 from .feeds import Document, Feed, plan_feeds, render_feeds
 from .formats import FORMATS
@@ -32,6 +32,7 @@ from .lock import DEFAULT_WAIT, output_lock
 from .model import Entry, PostFile, PostRecord
 from .publish import Published, remove_stale_temporaries, remove_stale_temporaries_of, write_documents
 from .read import read_posts
+from .selection import select_posts
 from .uptodate import Outline, listing_digest, next_change, outline, remembered, still_published
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ _LIQUID_BYTES = re.compile(rb"\{[{%]")
 
 
 def _newest_first(record: PostRecord) -> tuple[int, str]:
-    """The order :func:`~feedlib.entries.select_posts` gives: newest first, one instant by path."""
+    """The order :func:`~feedlib.selection.select_posts` gives: newest first, one instant by path."""
     return -record.when, record.location
 
 

@@ -1,6 +1,6 @@
 """From posts to feed entries: which posts a feed shows, and what it shows of each.
 
-:func:`select_posts` chooses from the records of every post; :func:`to_entry`
+:func:`~feedlib.selection.select_posts` chooses the posts; :func:`to_entry`
 makes one post's entry; :func:`render_entries` makes the entries of the chosen
 posts, taking each from the cache where it can and rendering the rest (in a
 process pool when there are many).
@@ -12,22 +12,20 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
-from operator import attrgetter
 from typing import TYPE_CHECKING, Protocol, TypeVar
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from .cache import PostCache
 from .cache.stamps import post_digest
-from .dates import microseconds
-from .errors import ConfigError, PostChanged, PostError, raise_or_report, shown
+from .errors import ConfigError, PostChanged, PostError, raise_or_report
 from .kramdown import smartify_title
 from .model import Author, Enclosure, Entry, Image, Post, PostRecord, Rendered, Site
 from .parallel import map_ordered
+from .selection import post_identity
 from .text import scalar_text, strip_xml_illegal, xml_safe_author
-from .urls import absolute_url, document_id, post_url, with_parameters
-from .values import off_site
+from .urls import absolute_url, with_parameters
 
 if TYPE_CHECKING:
     from .jekyll.liquid import PostRenderer
@@ -35,12 +33,9 @@ if TYPE_CHECKING:
 __all__ = [
     "PARALLEL_RENDER_MIN",
     "Progress",
-    "entry_id",
     "jekyll_excerpt",
-    "post_identity",
     "render_entries",
     "render_post",
-    "select_posts",
     "shows_content",
     "to_entry",
 ]
@@ -67,97 +62,6 @@ class Progress(Protocol):
         ...
 
 
-def entry_id(post: Post, site: Site) -> str:
-    """The entry id: front-matter ``id`` if any, else the post's absolute URL.
-
-    A ``tag:`` or ``urn:`` id is kept as it is; any other is resolved
-    against the site URL (as jekyll-feed does) and encoded like a permalink.
-    A Jekyll site's entry id is Jekyll's document id, as jekyll-feed writes it.
-    """
-    if site.jekyll is not None:
-        return absolute_url(document_id(post, site), site)
-    if post.id is None:
-        return post_url(post, site)
-    scheme = urlsplit(post.id).scheme.lower()
-    if scheme and scheme not in ("http", "https"):
-        return strip_xml_illegal(post.id).strip()
-    return absolute_url(post.id, site)
-
-
-def post_identity(post: Post, site: Site) -> tuple[str, str]:
-    """The absolute URL and the entry id of ``post``: what no two posts may share.
-
-    Raises :class:`PostError` when either cannot be made, or leads out of the
-    site (:func:`~feedlib.values.off_site`; an id may also be a ``tag:`` or
-    ``urn:uuid:`` URI).
-    """
-    try:
-        url = post_url(post, site)
-        # Most posts have no id of their own: their id is the URL, made once.
-        ident = url if post.id is None and site.jekyll is None else entry_id(post, site)
-    except ValueError as error:
-        raise PostError(post.path, f"cannot make its URL: {error}") from None
-    base = absolute_url("", site)
-    for what, link in (("URL", url), ("id", ident)):
-        if what == "id" and (link is url or link.startswith(("tag:", "urn:uuid:"))):
-            continue
-        problem = off_site(link, base)
-        if problem is not None:
-            raise PostError(post.path, f"its {what} {shown(link)} is {problem}")
-    return url, ident
-
-
-def _clashes(records: Sequence[PostRecord]) -> list[PostError]:
-    """An error for each record whose URL or id an earlier file (by path) has."""
-    seen_urls: dict[str, str] = {}
-    seen_ids: dict[str, str] = {}
-    errors: list[PostError] = []
-    for record in sorted(records, key=_LOCATION):
-        url, ident, location = record.url, record.id, record.location
-        clash = seen_urls.get(url) or seen_ids.get(ident)
-        if clash is not None:
-            what = f"URL {url}" if url in seen_urls else f"id {ident}"
-            errors.append(PostError(location, f"same {what} as {clash}; change its permalink or id"))
-            continue
-        seen_urls[url] = seen_ids[ident] = location
-    return errors
-
-
-# attrgetter, not lambdas: these run for every post of the archive on every build.
-_LOCATION = attrgetter("file.location")
-_WHEN = attrgetter("when")
-
-
-def select_posts(
-    records: Iterable[PostRecord],
-    *,
-    now: datetime | None = None,
-    limit: int | None = None,
-    on_error: Callable[[PostError], None] | None = None,
-    future: bool = False,
-) -> list[PostRecord]:
-    """The posts a feed shows: published, not after ``now``, newest first, at most ``limit``.
-
-    ``now`` (default: the current time) is the cut-off for future-dated posts
-    (with ``future``, there is none: Jekyll's ``future: true``):
-    the clock decides which posts are in, never a value written in a feed.
-    Posts of one instant are ordered by path. Two published posts with the
-    same URL or id are an error naming both files
-    (:class:`~feedlib.errors.PostErrors`); with ``on_error`` the later file
-    is reported there and left out instead.
-    """
-    cutoff = microseconds(now if now is not None else datetime.now(UTC))
-    visible = [record for record in records if not record.draft and (future or record.when <= cutoff)]
-    visible.sort(key=_LOCATION)
-    visible.sort(key=_WHEN, reverse=True)
-    errors = _clashes(visible)
-    raise_or_report(errors, on_error)
-    if errors:
-        dropped = {str(error.path) for error in errors}
-        visible = [record for record in visible if record.location not in dropped]
-    return visible if limit is None else visible[:limit]
-
-
 def render_post(post: Post, site: Site, excerpt: str | None = None) -> Rendered:
     """The HTML (links made absolute) and the summary of ``post``: the slow part of an entry.
 
@@ -169,14 +73,12 @@ def render_post(post: Post, site: Site, excerpt: str | None = None) -> Rendered:
     """
     # The renderers, lxml and nh3 are imported with the first post rendered: a build
     # that renders nothing never needs them.
-    from .links import absolute_links
-    from .render import MORE_SEPARATOR, render_markdown, sanitize_html, summarize
+    from .render import MORE_SEPARATOR, summarize
 
     url, _ = post_identity(post, site)
     extensions = site.markdown_extensions
     try:
-        html = render_markdown(post.body, extensions, site.renderer, site.kramdown)
-        content = absolute_links(sanitize_html(html) if site.sanitize else html, url)
+        content, first_paragraph = _content(post, site, url)
         if site.jekyll is not None:
             summary = _jekyll_summary(post, site, excerpt)
         else:
@@ -189,10 +91,46 @@ def render_post(post: Post, site: Site, excerpt: str | None = None) -> Rendered:
                 renderer=site.renderer,
                 kramdown=site.kramdown,
                 separator=post.excerpt_separator or MORE_SEPARATOR,
+                text=_known_summary(post, site, first_paragraph),
             )
     except ValueError as error:
         raise PostError(post.path, str(error)) from None
     return Rendered(content, summary)
+
+
+def _content(post: Post, site: Site, url: str) -> tuple[str, str | None]:
+    """The HTML of ``post`` with its links made absolute, and its first paragraph's text if known.
+
+    Python-Markdown's own tree gives both where it can tell
+    (:func:`~feedlib.mdtree.tree_render`); lxml reads the HTML otherwise.
+    """
+    from .links import absolute_links
+    from .mdtree import tree_render
+    from .render import render_markdown, sanitize_html
+
+    if site.renderer == "markdown" and site.jekyll is None and not site.sanitize:
+        rendered = tree_render(post.body, site.markdown_extensions, url)
+        if rendered.content is not None:
+            return rendered.content, rendered.first_paragraph
+        html = rendered.html
+    else:
+        html = render_markdown(post.body, site.markdown_extensions, site.renderer, site.kramdown)
+    return absolute_links(sanitize_html(html) if site.sanitize else html, url), None
+
+
+def _known_summary(post: Post, site: Site, first_paragraph: str | None) -> str | None:
+    """The text :func:`~feedlib.render.summarize` takes, where Python-Markdown's tree tells it."""
+    from .mdtree import tree_text
+    from .render import MORE_SEPARATOR
+
+    if site.renderer != "markdown":
+        return None
+    if post.excerpt is not None:
+        return tree_text(post.excerpt, site.markdown_extensions)
+    separator = post.excerpt_separator or MORE_SEPARATOR
+    if separator in post.body:
+        return tree_text(post.body.split(separator, 1)[0], site.markdown_extensions)
+    return first_paragraph
 
 
 def jekyll_excerpt(post: Post, site: Site) -> str | None:

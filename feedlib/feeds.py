@@ -138,7 +138,7 @@ def plan_feeds(site: Site, options: BuildOptions, published: Sequence[PostRecord
     """The feeds ``options`` ask for, each with the records of the posts it shows.
 
     ``published`` are every published post's records, newest first
-    (:func:`feedlib.entries.select_posts` without a limit). The site's feed
+    (:func:`feedlib.selection.select_posts` without a limit). The site's feed
     comes first, then each term's feed. When two files would have one path,
     raises :class:`~feedlib.errors.PostError` naming the newest post with the
     term whose feed it is (a post tagged ``rss`` with tag feeds at

@@ -21,7 +21,16 @@ if TYPE_CHECKING:
     from lxml.etree import XPath, _ElementUnicodeResult
     from lxml.html import HtmlElement, HTMLParser
 
-__all__ = ["absolute_links", "fragment", "inner_html"]
+__all__ = [
+    "SPECIAL_LINK_ATTRIBUTES",
+    "SPECIAL_LINK_TAGS",
+    "absolute_links",
+    "absolute_srcset",
+    "fragment",
+    "inner_html",
+    "joined_url",
+    "link_attributes",
+]
 
 # End tags of HTML 5's empty elements that libxml2's HTML 4 parser does not know as empty.
 _HTML5_VOID_END = re.compile(r"</(?:embed|keygen|source|track|wbr)>")
@@ -98,27 +107,29 @@ def _srcset_candidates(value: str) -> list[tuple[str, str]]:
     return candidates
 
 
-def _joined(base: str, url: str) -> str:
+def joined_url(base: str, url: str) -> str:
+    """``url`` resolved against ``base``; as written when it cannot be read."""
     try:
         return urljoin(base, url)
     except ValueError:
         return url  # An unreadable URL is left as the author wrote it.
 
 
-def _absolute_srcset(value: str, base: str) -> str:
+def absolute_srcset(value: str, base: str) -> str:
+    """A ``srcset`` value with each candidate's URL resolved against ``base``, its descriptors kept."""
     candidates = _srcset_candidates(value)
-    return ", ".join(f"{_joined(base, url)} {descriptors}".rstrip() for url, descriptors in candidates)
+    return ", ".join(f"{joined_url(base, url)} {descriptors}".rstrip() for url, descriptors in candidates)
 
 
 # Elements whose links lxml finds in more than a plain attribute (an object's
 # codebase, a meta refresh, a param) or that change every link (base), and
 # attributes that only matter on them or hold CSS.
-_SPECIAL_LINK_TAGS = frozenset({"object", "meta", "param", "base"})
-_SPECIAL_LINK_ATTRIBUTES = frozenset({"http-equiv", "valuetype", "style"})
+SPECIAL_LINK_TAGS = frozenset({"object", "meta", "param", "base"})
+SPECIAL_LINK_ATTRIBUTES = frozenset({"http-equiv", "valuetype", "style"})
 
 
 @functools.cache
-def _link_attributes() -> frozenset[str]:
+def link_attributes() -> frozenset[str]:
     """The attributes whose value lxml's ``make_links_absolute`` resolves."""
     from lxml.html.defs import link_attrs
 
@@ -142,13 +153,13 @@ def _plain_links(root: HtmlElement) -> list[tuple[HtmlElement, str, str]] | None
     """
     if next(root.iter("style"), None) is not None:
         return None
-    links = _link_attributes()
+    links = link_attributes()
     found = []
     for attribute in cast("list[_ElementUnicodeResult]", _every_attribute()(root)):
         name = attribute.attrname
-        if name in links or name == "srcset" or name in _SPECIAL_LINK_ATTRIBUTES:
+        if name in links or name == "srcset" or name in SPECIAL_LINK_ATTRIBUTES:
             element = cast("HtmlElement", attribute.getparent())
-            if name in _SPECIAL_LINK_ATTRIBUTES or element.tag in _SPECIAL_LINK_TAGS:
+            if name in SPECIAL_LINK_ATTRIBUTES or element.tag in SPECIAL_LINK_TAGS:
                 return None
             found.append((element, name, str(attribute)))
     return found
@@ -169,7 +180,7 @@ def _lxml_links_absolute(root: HtmlElement, base_url: str) -> None:
     for element in root.iter("*"):
         srcset = element.get("srcset")
         if srcset:
-            element.set("srcset", _absolute_srcset(srcset, base_url))
+            element.set("srcset", absolute_srcset(srcset, base_url))
 
 
 def _resolve_links(root: HtmlElement, base_url: str) -> None:
@@ -184,9 +195,9 @@ def _resolve_links(root: HtmlElement, base_url: str) -> None:
         return
     for element, name, value in links:
         if name == "srcset":
-            resolved = _absolute_srcset(value, base_url) if value else value
+            resolved = absolute_srcset(value, base_url) if value else value
         else:
-            resolved = _joined(base_url, value.strip())
+            resolved = joined_url(base_url, value.strip())
         if resolved != value:
             element.set(name, resolved)
 

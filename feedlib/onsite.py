@@ -3,7 +3,7 @@
 A feed reader follows an entry's link, and many take an http(s) id for one:
 either must lead into the site (:func:`~feedlib.values.off_site`). The check
 is made when a post file is read, where the line of the key at fault is
-known; :func:`feedlib.entries.post_identity` makes it again for posts a
+known; :func:`feedlib.selection.post_identity` makes it again for posts a
 program made.
 """
 
@@ -24,7 +24,7 @@ def check_links(fm: FrontMatter, post: Post, site: Site) -> None:
     """Raise a :class:`PostError`, at the key's line, when ``post``'s link or id leads off the site.
 
     ``fm`` is the front matter ``post`` was read from. A URL that cannot be
-    made at all is left to :func:`feedlib.entries.post_identity`, which says so.
+    made at all is left to :func:`feedlib.selection.post_identity`, which says so.
     """
     if post.permalink is None and post.id is None:
         return  # The site's pattern: post_identity checks what it gives (there is no line to name).

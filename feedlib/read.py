@@ -16,10 +16,11 @@ from functools import partial
 from .cache import PostCache
 from .cache.stamps import post_digest, post_signature, trusted_before
 from .dates import microseconds
-from .entries import post_identity, render_post, to_entry
+from .entries import render_post, to_entry
 from .errors import PostError, raise_or_report
 from .model import Entry, Post, PostFile, PostRecord, Site
 from .parallel import map_ordered
+from .selection import post_identity
 
 __all__ = ["PARALLEL_READ_MIN", "read_posts", "record_of"]
 

@@ -26,13 +26,18 @@ if TYPE_CHECKING:
     from markdown import Markdown
 
 __all__ = [
+    "BUILT_IN_EXTENSIONS",
     "MORE_SEPARATOR",
     "RENDERERS",
+    "block_breaks",
     "check_markdown_extensions",
     "check_renderer",
+    "forget_renderers",
+    "has_words",
     "html_to_text",
     "markdown_renderer",
     "markdown_text",
+    "plain_text",
     "prepare_renderer",
     "render_markdown",
     "sanitize_html",
@@ -43,7 +48,7 @@ __all__ = [
 MORE_SEPARATOR = "<!--more-->"
 
 # Extension sets that Python-Markdown always has.
-_BUILT_IN_EXTENSIONS = frozenset({(), ("extra",)})
+BUILT_IN_EXTENSIONS = frozenset({(), ("extra",)})
 _SANITIZE_SCHEMES = {"http", "https", "mailto"}
 
 # Markdown without markup: ASCII letters, digits and spaces, the ASCII
@@ -83,7 +88,7 @@ def _sanitize_rules() -> tuple[set[str], dict[str, set[str]]]:
 
 
 @functools.cache
-def _breaks() -> frozenset[str]:
+def block_breaks() -> frozenset[str]:
     """The elements after which a summary's text needs a space."""
     from lxml.html.defs import block_tags
 
@@ -127,7 +132,7 @@ def check_markdown_extensions(extensions: tuple[str, ...]) -> tuple[str, ...]:
     No extensions and ``("extra",)`` ship with Python-Markdown and need no
     trial load, so reading a default configuration does not import it.
     """
-    if extensions not in _BUILT_IN_EXTENSIONS:
+    if extensions not in BUILT_IN_EXTENSIONS:
         markdown_renderer(extensions)
     return extensions
 
@@ -154,7 +159,7 @@ def _python_markdown(extensions: Sequence[str], renderer: str, kramdown: Kramdow
     return markdown_renderer(tuple(extensions))
 
 
-def _forget_renderers() -> None:
+def forget_renderers() -> None:
     """Drop the cached Markdown instances: one was left mid-document."""
     markdown_renderer.cache_clear()
     from .kramdown.extension import kramdown_renderer
@@ -198,7 +203,7 @@ def render_markdown(
         html: str = md.reset().convert(source)
     except RecursionError:
         # The instance is left mid-document; the next post gets a new one.
-        _forget_renderers()
+        forget_renderers()
         raise ValueError("the Markdown is nested too deeply to render") from None
     return html
 
@@ -221,7 +226,7 @@ def sanitize_html(html: str) -> str:
 
 def _spaced(root: HtmlElement) -> HtmlElement:
     # text_content() runs blocks together ("a</p><p>b" gives "ab").
-    breaks = _breaks()
+    breaks = block_breaks()
     for element in root.iter():
         if isinstance(element.tag, str) and element.tag in breaks:
             element.tail = " " + (element.tail or "")
@@ -236,7 +241,7 @@ def _plain_char(char: str) -> bool:
     return char.isascii() or unicodedata.category(char)[0] in _PLAIN_CATEGORIES
 
 
-def _plain_text(source: str) -> str | None:
+def plain_text(source: str) -> str | None:
     """The summary text of the Markdown ``source`` when it has no markup at all, else ``None``.
 
     For such a source ``html_to_text(render_markdown(source))`` is ``source``
@@ -261,14 +266,15 @@ def markdown_text(
 
     Not cheaply for kramdown, whose plain text has smart quotes and dashes.
     """
-    if renderer == "commonmark" or (renderer == "markdown" and tuple(extensions) in _BUILT_IN_EXTENSIONS):
-        text = _plain_text(source)
+    if renderer == "commonmark" or (renderer == "markdown" and tuple(extensions) in BUILT_IN_EXTENSIONS):
+        text = plain_text(source)
         if text is not None:
             return text
     return html_to_text(render_markdown(source, extensions, renderer, kramdown))
 
 
-def _has_words(text: str) -> bool:
+def has_words(text: str) -> bool:
+    """Whether ``text`` has a letter or digit: a block of punctuation or emoji alone is no summary."""
     return any(char.isalnum() for char in text)
 
 
@@ -280,7 +286,7 @@ def _with_alt_text(root: HtmlElement) -> HtmlElement:
     "A cat and a dog.", as a text browser shows it. A block of pictures
     alone gains nothing: its alt texts are no summary.
     """
-    breaks = _breaks()
+    breaks = block_breaks()
     images = [image for image in root.iter("img") if (image.get("alt") or "").strip()]
     if not images:
         return root
@@ -289,7 +295,7 @@ def _with_alt_text(root: HtmlElement) -> HtmlElement:
     for image in images:
         block = next((up for up in image.iterancestors() if up.tag in breaks), root)
         if block not in worded:
-            worded[block] = _has_words(block.text_content())
+            worded[block] = has_words(block.text_content())
         if worded[block]:
             chosen.append(image)
     for image in chosen:  # Only once every block has been judged by its own text.
@@ -319,7 +325,7 @@ def _first_paragraph(html: str) -> str:
     paragraphs = [element for element in children if element.tag == "p"]
     blocks = paragraphs + children
     for element in blocks:
-        if _has_words(_text_of(element)):
+        if has_words(_text_of(element)):
             return _text_of(_with_alt_text(element))
     return next(filter(None, map(_text_of, blocks)), "")
 
@@ -334,6 +340,7 @@ def summarize(
     renderer: str = "markdown",
     kramdown: Kramdown | None = None,
     separator: str = MORE_SEPARATOR,
+    text: str | None = None,
 ) -> str:
     """A post's plain-text summary, at most ``length`` characters.
 
@@ -342,8 +349,12 @@ def summarize(
     has words of its own. An image within text reads as its alternative text:
     a paragraph "![A cat](cat.png) and ![a dog](dog.png)." gives "A cat and a
     dog.", not "and ."; a paragraph of images alone is skipped.
+    ``text`` is the text taken so, when it is already known (read in
+    Python-Markdown's tree: :mod:`feedlib.mdtree`).
     """
-    if excerpt is not None:
+    if text is not None:
+        pass
+    elif excerpt is not None:
         text = markdown_text(excerpt, extensions, renderer, kramdown)
     elif separator and separator in body:
         text = markdown_text(body.split(separator, 1)[0], extensions, renderer, kramdown)

@@ -18,6 +18,7 @@ __all__ = [
     "strip_xml_illegal",
     "truncate",
     "utf8_is_xml_legal",
+    "xml_illegal",
     "xml_safe_author",
 ]
 
@@ -38,11 +39,12 @@ _JOINERS = {"\u200d", "\u034f"}
 
 def strip_xml_illegal(text: str) -> str:
     """Remove the characters that XML 1.0 forbids."""
-    return _xml_illegal().sub("", text)
+    return xml_illegal().sub("", text)
 
 
 @functools.cache
-def _xml_illegal() -> re.Pattern[str]:
+def xml_illegal() -> re.Pattern[str]:
+    """The pattern of the characters XML 1.0 forbids (and the controls it discourages)."""
     # Compiled on first use: its ranges take milliseconds to compile, which a
     # build whose feeds are up to date would pay at every start.
     return re.compile(_XML_ILLEGAL)

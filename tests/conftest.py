@@ -16,6 +16,8 @@ from hypothesis import HealthCheck, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
 import feedlib.entries
+import feedlib.selection
+import feedlib.uptodate
 from feedlib import Author, Site
 
 # Deterministic, bounded property tests. Nothing is written into the repository: no example
@@ -58,7 +60,7 @@ def freeze_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[datetime
 
     def freeze(moment: datetime) -> None:
         frozen = frozen_datetime(moment)
-        for module in (feedgen.feed, feedgen.entry, feedlib.entries):
+        for module in (feedgen.feed, feedgen.entry, feedlib.entries, feedlib.selection, feedlib.uptodate):
             monkeypatch.setattr(module, "datetime", frozen)
         monkeypatch.setattr(time, "time", moment.timestamp)
         monkeypatch.setattr(time, "time_ns", lambda: int(moment.timestamp() * 1_000_000_000))

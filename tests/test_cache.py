@@ -461,3 +461,11 @@ def test_a_cache_of_an_older_layout_is_replaced(site: SiteFiles) -> None:
     (site.cache / "posts.json").write_text('{"version": 2, "posts": {}}', encoding="utf-8")
     _build(site)
     assert sorted(path.name for path in site.cache.iterdir()) == sorted(WHOLE_FILES)
+
+
+def test_the_index_finds_the_digest_where_the_record_codec_puts_it() -> None:
+    """The index's digest column is known without making the codec (a warm build makes none)."""
+    import feedlib.cache as cache_module
+
+    codec = cache_module._records()
+    assert 1 + codec.names.index("digest") == cache_module._DIGEST_AT

@@ -34,7 +34,7 @@ import os, signal, sys, tempfile
 
 point, nth, argv = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 
-import feedlib.cache, feedlib.cli, feedlib.entries, feedlib.read, feedlib.render
+import feedlib.cache, feedlib.cli, feedlib.entries, feedlib.mdtree, feedlib.read, feedlib.render
 
 calls = 0
 
@@ -84,7 +84,9 @@ class Torn:
 
 
 if point == "render_markdown":
-    around(feedlib.render, "render_markdown")  # Imported from there when a post is first rendered.
+    # Both imported from their modules when a post is first rendered.
+    around(feedlib.mdtree, "tree_render")
+    around(feedlib.render, "render_markdown")
 elif point == "to_entry":
     around(feedlib.entries, "to_entry")
 elif point in ("fsync", "replace"):

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from feedlib.render import _plain_text, html_to_text, render_markdown, summarize
+from feedlib.render import html_to_text, plain_text, render_markdown, summarize
 
 # Every renderer and extension set the shortcut is taken for.
 RENDERERS = [("markdown", ()), ("markdown", ("extra",)), ("commonmark", ())]
@@ -42,7 +42,7 @@ def slow_text(source: str, renderer: str, extensions: tuple[str, ...]) -> str:
 
 
 def assert_same_text(source: str) -> None:
-    fast = _plain_text(source)
+    fast = plain_text(source)
     if fast is not None:
         for renderer, extensions in RENDERERS:
             assert fast == slow_text(source, renderer, extensions), (source, renderer, extensions)
@@ -140,12 +140,12 @@ def test_tricky_excerpts(source: str):
 
 @pytest.mark.parametrize("source", PLAIN)
 def test_plain_excerpts_skip_the_markdown_run(source: str):
-    assert _plain_text(source) is not None
+    assert plain_text(source) is not None
 
 
 @pytest.mark.parametrize("source", NOT_PLAIN)
 def test_excerpts_with_markup_are_rendered(source: str):
-    assert _plain_text(source) is None
+    assert plain_text(source) is None
 
 
 def test_other_extensions_always_render(monkeypatch: pytest.MonkeyPatch):

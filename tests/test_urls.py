@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from feedlib import ConfigError, Post, Site, urls
 from feedlib.dates import zone
-from feedlib.entries import entry_id
+from feedlib.selection import entry_id
 from feedlib.urls import PERMALINK_STYLES, absolute_url, expand_permalink, post_url, slugify
 
 SITE = Site(url="https://example.com/blog/", title="T")
