@@ -164,8 +164,8 @@ def _render_site(
         # Asked on every pass, so that the last outline is the one rendered; only the first may skip
         # (after posts failed to render, the files hold what the build made without them).
         clean = not (invalid or clashes or failed)
-        plan = outline(config, cache, feeds, listing if clean else None, until)
-        if unchanged is not None and unchanged(plan) and not failed:
+        planned = outline(config, cache, feeds, listing if clean else None, until)
+        if unchanged is not None and unchanged(planned) and not failed:
             _report(invalid + clashes, on_skip)
             return None
         entries, fresh = _shown_entries(config, cache, feeds, liquid, progress)
@@ -301,9 +301,9 @@ def build(
         cache = open_cache(config)
         outlines: list[Outline] = []
 
-        def unchanged(outline: Outline) -> bool:
-            outlines.append(outline)
-            return still_published(out, cache, outline)
+        def unchanged(planned: Outline) -> bool:
+            outlines.append(planned)
+            return still_published(out, cache, planned)
 
         render = partial(_render_site, config, cache, now=now, skip_invalid=skip_invalid, on_skip=on_skip)
         try:

@@ -56,15 +56,21 @@ _SANITIZE_SCHEMES = {"http", "https", "mailto"}
 # CommonMark gives a meaning inside a line, and non-ASCII text (see below).
 # So no newline or tab (no second line or block), no "&" or "<" (no entity,
 # no HTML), no "*", "_", "`", "[", "\\", "|", "~", "{", "#", ">", "+" or "=".
-_PLAIN = re.compile(r"[A-Za-z0-9 .,;:?!'\"()/%@\x80-\U0010ffff-]*")
+_PLAIN = r"[A-Za-z0-9 .,;:?!'\"()/%@\x80-\U0010ffff-]*"
 # Line starts that mean something even so: an indented code block, a list item
 # or rule ("-", "1. ", "1) "; Python-Markdown's \d is any Unicode digit) and a
 # definition (":"), each after up to three spaces.
-_BLOCK_START = re.compile(r" {4}| *(?:[-:]|\d+[.)](?: |\Z))")
+_BLOCK_START = r" {4}| *(?:[-:]|\d+[.)](?: |\Z))"
 # Non-ASCII letters, marks, numbers, punctuation and symbols are text to both
 # renderers; separators, controls, format characters and unassigned code
 # points are left to them.
 _PLAIN_CATEGORIES = frozenset("LMNPS")
+
+
+@functools.cache
+def _plain_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """:data:`_PLAIN` and :data:`_BLOCK_START` compiled, on first use (milliseconds a build may not need)."""
+    return re.compile(_PLAIN), re.compile(_BLOCK_START)
 
 
 @functools.cache
@@ -248,7 +254,8 @@ def plain_text(source: str) -> str | None:
     with its spaces collapsed, with either renderer and with Python-Markdown's
     built-in extension sets: this gives it without a Markdown run.
     """
-    if not _PLAIN.fullmatch(source) or _BLOCK_START.match(source):
+    plain, block_start = _plain_patterns()
+    if not plain.fullmatch(source) or block_start.match(source):
         return None
     if not source.isascii() and not all(map(_plain_char, source)):
         return None

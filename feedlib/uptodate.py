@@ -16,6 +16,7 @@ records need not even be read: the build stats each post file and stops.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -26,6 +27,7 @@ from .cache.stamps import files_unchanged, plan_digest, post_signature, trusted_
 from .dates import microseconds
 from .formats.stylesheet import STYLESHEET_NAME
 from .model import PostFile, PostRecord
+from .text import hex_digest
 from .urls import absolute_url
 
 if TYPE_CHECKING:
@@ -96,7 +98,7 @@ def listing_digest(config: Config, cache: PostCache, files: Sequence[PostFile]) 
     if config.liquid.enabled:
         return None
     before = trusted_before()
-    listed: list[tuple[str, str, str]] = []
+    listed: list[str] = []
     for file in files:
         try:
             signature = post_signature(file, before)
@@ -104,13 +106,10 @@ def listing_digest(config: Config, cache: PostCache, files: Sequence[PostFile]) 
             return None
         if signature is None:
             return None
-        listed.append((file.key, file.location, signature))
-    made_from = {
-        "cache": cache.fingerprint,
-        "config": [repr(config.site), repr(config.build), repr(config.jekyll)],
-        "files": listed,
-    }
-    return plan_digest(made_from)
+        # No path (nor key, nor signature) can hold a NUL: joined by NULs, they stay apart.
+        listed.append(f"{file.key}\0{file.location}\0{signature}")
+    settings = [cache.fingerprint, repr(config.site), repr(config.build), repr(config.jekyll)]
+    return hex_digest(json.dumps(settings, ensure_ascii=False) + "\0".join(["", *listed]))
 
 
 def next_change(records: Sequence[PostRecord], now: datetime | None, future: bool) -> int | None:

@@ -76,24 +76,26 @@ _OUTPUTS_KEYS = ("plan", "files", "listing", "until", "outline")
 # many or an eighth of the index: editing one post must not rewrite the record of every post.
 _CHANGES_MAX = 512
 
-# An index record is [signature or null, *the PostRecord's stored fields]; an entry record is
-# [digest, *the Entry's stored fields].
+# An index record is [signature or null, *the PostRecord's stored fields]: all but these.
+_NOT_STORED = ("file", "post")
+# Where the digest is in an index record.
+_DIGEST_AT = 1 + [name for name in PostRecord._fields if name not in _NOT_STORED].index("digest")
+
+
 # The codecs are made (their decoders generated) when first used: a build that finds
 # nothing changed decodes no record.
-
-
 @functools.cache
 def _records() -> RecordCodec:
-    return RecordCodec(PostRecord, given=("file",), transient=("post",), same_as={"id": "url"})
+    """The codec of index records (an entry record is [digest, *the Entry's stored fields])."""
+    return RecordCodec(PostRecord, given=_NOT_STORED[:1], transient=_NOT_STORED[1:], same_as={"id": "url"})
 
 
 @functools.cache
 def _entries() -> RecordCodec:
+    """The codec of entry records: [digest, *the Entry's stored fields]."""
     return RecordCodec(Entry, given=("source",))
 
 
-# Where the digest is in an index record: after the signature, among the fields stored.
-_DIGEST_AT = 1 + [name for name in PostRecord._fields if name not in ("file", "post")].index("digest")
 # Whether links an entry was made with (as stored: anything JSON) still lead where they led.
 _Resolves = Callable[[Any], bool]
 

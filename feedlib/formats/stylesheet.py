@@ -9,8 +9,6 @@ the output folder is served, and same-origin, as browsers require of XSLT.
 
 from __future__ import annotations
 
-from importlib import resources
-
 __all__ = ["STYLESHEET_NAME", "add_stylesheet", "stylesheet_bytes", "stylesheet_href"]
 
 #: The stylesheet's file, written at the top of the output folder.
@@ -21,6 +19,8 @@ _DECLARATION_END = b"?>\n"
 
 def stylesheet_bytes() -> bytes:
     """The XSLT stylesheet that renders feedlib's Atom and RSS feeds as an HTML page."""
+    from importlib import resources  # Only when it is written: a build with nothing to do writes nothing.
+
     return resources.files(__package__).joinpath(STYLESHEET_NAME).read_bytes()
 
 
