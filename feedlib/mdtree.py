@@ -35,7 +35,7 @@ from .links import SPECIAL_LINK_ATTRIBUTES, SPECIAL_LINK_TAGS, absolute_srcset, 
 from .render import (
     BUILT_IN_EXTENSIONS,
     block_breaks,
-    forget_renderers,
+    convert,
     has_words,
     markdown_renderer,
     plain_text,
@@ -267,21 +267,12 @@ def _armed_processor(md: Markdown) -> Treeprocessor:
     return processor
 
 
-def _convert(md: Markdown, source: str) -> str:
-    try:
-        html: str = md.reset().convert(source)
-    except RecursionError:
-        forget_renderers()
-        raise ValueError("the Markdown is nested too deeply to render") from None
-    return html
-
-
 def _read(md: Markdown, source: str, reader: Callable[[Markdown, Element], object]) -> tuple[str, object]:
     """``source`` rendered by ``md``, and what ``reader`` found in its tree."""
     processor = _armed_processor(md)
     processor.reader, processor.found = reader, None  # type: ignore[attr-defined]
     try:
-        return _convert(md, source), processor.found  # type: ignore[attr-defined]
+        return convert(md, source), processor.found  # type: ignore[attr-defined]
     finally:
         processor.reader = processor.found = None  # type: ignore[attr-defined]
 
@@ -296,14 +287,14 @@ def tree_render(source: str, extensions: Sequence[str], base_url: str) -> TreeRe
     check_markdown_work(source)
     wanted = tuple(extensions)
     if wanted not in BUILT_IN_EXTENSIONS:
-        return TreeRendering(_convert(markdown_renderer(wanted), source), None, None)
+        return TreeRendering(convert(markdown_renderer(wanted), source), None, None)
     md = _armed(wanted)
     html, found = _read(md, source, partial(_read_tree, base=base_url))
     if not isinstance(found, _Found) or not found.links:
         return TreeRendering(html, None, None)
     if xml_illegal().search(html):
         # lxml reads such characters its own way: the post is rendered again, untouched.
-        return TreeRendering(_convert(md, source), None, None)
+        return TreeRendering(convert(md, source), None, None)
     return TreeRendering(html, html.replace("]]>", "]]&gt;"), found.first_paragraph)
 
 

@@ -32,6 +32,7 @@ __all__ = [
     "block_breaks",
     "check_markdown_extensions",
     "check_renderer",
+    "convert",
     "forget_renderers",
     "has_words",
     "html_to_text",
@@ -202,13 +203,20 @@ def render_markdown(
     if renderer == "commonmark":
         return _commonmark(source)
     check_markdown_work(source)
-    md = _python_markdown(extensions, renderer, kramdown)
-    # One instance keeps footnotes, abbreviations and the like between
-    # documents until reset.
+    return convert(_python_markdown(extensions, renderer, kramdown), source)
+
+
+def convert(md: Markdown, source: str) -> str:
+    """``source`` rendered by the Python-Markdown instance ``md``, reset first.
+
+    One instance keeps footnotes, abbreviations and the like between
+    documents until reset. Raises :class:`ValueError` for Markdown nested too
+    deeply to render (the instance, left mid-document, is dropped: the next
+    post gets a new one).
+    """
     try:
         html: str = md.reset().convert(source)
     except RecursionError:
-        # The instance is left mid-document; the next post gets a new one.
         forget_renderers()
         raise ValueError("the Markdown is nested too deeply to render") from None
     return html
